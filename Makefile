@@ -1,0 +1,52 @@
+# Executable PyTorch. Two commands are the contract: `make book` and `make test`.
+# Every target sets up .venv from requirements.txt first, so a clean clone needs nothing else.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NB ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# Tests run on two workers; each notebook stays on one worker (nbval needs loadscope).
+WORKERS ?= 2
+
+.PHONY: help venv book test test-notebooks test-tools execute student bench bench-site badges clean
+
+help:
+	@echo "make book     set up .venv and build the site into _build/html (warnings are errors)"
+	@echo "make test     set up .venv and run every test"
+	@echo "make execute [NB=notebooks/01_tensors.ipynb]  re-run notebook(s) and store the outputs"
+	@echo "make student  write student versions (solutions stripped) into _build/student"
+	@echo "make bench    time every notebook against its budget"
+	@echo "make bench-site  Lighthouse scores for the built site"
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(PY) -m tools.build
+
+student: $(STAMP)
+	$(PY) -m tools.student notebooks _build/student
+
+execute: $(STAMP)
+	$(PY) -m tools.execute $(NB)
+
+badges: $(STAMP)
+	$(PY) -m tools.badges $(NB)
+
+test: $(STAMP)
+	$(PY) -m pytest -c tests/pytest.ini -n $(WORKERS) --dist loadscope tests notebooks
+
+bench: $(STAMP)
+	$(PY) -m tools.bench $(NB)
+
+bench-site: $(STAMP) book
+	$(PY) -m tools.lighthouse _build/html
+
+clean:
+	rm -rf _build

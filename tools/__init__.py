@@ -1,0 +1,1 @@
+"""Small command-line tools behind the Make targets of Executable PyTorch."""

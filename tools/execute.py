@@ -1,0 +1,157 @@
+"""Execute a chapter notebook from a fresh kernel and write it back normalised.
+
+This is the only way stored outputs are produced (``make execute``). The notebook is
+copied alone into an empty temporary directory and run there, exactly as Colab opens it,
+so a chapter that secretly reads a repository file fails here first.
+
+The stored notebook is replaced only when every cell ran cleanly: no exception outside a
+``raises-exception`` cell, and nothing written to stderr (a warning is a failure). On
+failure the file on disk is left byte-for-byte untouched.
+
+Usage::
+
+    python -m tools.execute notebooks/01_tensors.ipynb [more.ipynb ...]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from tools.nbio import NotebookError, read_notebook, write_notebook
+
+KERNEL_NAME = "python3"
+CELL_TIMEOUT_S = 600
+
+#: Environment the reference kernel runs in. CPU only (GPU numbers are never stored) and
+#: deprecations raised as errors, so a FutureWarning can never reach a stored output.
+KERNEL_ENV = {
+    "CUDA_VISIBLE_DEVICES": "",
+    "PYTHONWARNINGS": "error::FutureWarning,error::DeprecationWarning:__main__",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "TQDM_MININTERVAL": "1000",
+}
+
+
+class ExecutionFailed(Exception):
+    """A cell raised, or wrote to stderr, where it was not allowed to."""
+
+
+def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip volatile fields so that re-running an unchanged notebook gives the same bytes.
+
+    Keeps only the stable parts of the notebook metadata, gives cells sequential ids, and
+    drops per-cell execution timestamps and transient output fields.
+    """
+    nb.metadata = nbformat.from_dict(
+        {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        }
+    )
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"cell-{index:03d}"
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        cell.metadata.pop("scrolled", None)
+        for output in cell.get("outputs", []):
+            output.pop("transient", None)
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    return nb
+
+
+def check_outputs(nb: nbformat.NotebookNode) -> None:
+    """Raise :class:`ExecutionFailed` for an unexpected error or any stderr output."""
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    for number, cell in enumerate(code_cells):
+        tags = cell.metadata.get("tags", [])
+        for output in cell.get("outputs", []):
+            if output.output_type == "error" and "raises-exception" not in tags:
+                raise ExecutionFailed(
+                    f"code cell {number}: {output.ename}: {output.evalue}"
+                )
+            if output.output_type == "stream" and output.name == "stderr":
+                text = output.text.strip().splitlines()
+                raise ExecutionFailed(
+                    f"code cell {number} wrote to stderr (fix the cause): {text[-1] if text else ''}"
+                )
+    counts = [c.execution_count for c in code_cells]
+    if counts != list(range(1, len(counts) + 1)):
+        raise ExecutionFailed(f"execution counts are not 1..n: {counts}")
+
+
+def execute(path: Path, timeout: int = CELL_TIMEOUT_S) -> float:
+    """Execute ``path`` in an empty temporary directory; write it back normalised.
+
+    Returns the wall time in seconds. Raises :class:`NotebookError` for unreadable input
+    and :class:`ExecutionFailed` when a cell fails; in both cases ``path`` is untouched.
+    """
+    nb = read_notebook(path)
+    env = {**os.environ, **KERNEL_ENV}
+    workdir = Path(tempfile.mkdtemp(prefix="execute-"))
+    try:
+        shutil.copy(path, workdir / path.name)
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name=KERNEL_NAME,
+            resources={"metadata": {"path": str(workdir)}},
+            record_timing=False,
+            allow_errors=False,
+        )
+        start = time.perf_counter()
+        try:
+            client.execute(env=env)  # forwarded to the kernel manager's start_kernel
+        except CellExecutionError as error:
+            first = str(error).strip().splitlines()
+            index = _failing_cell(nb)
+            raise ExecutionFailed(
+                f"code cell {index}: {first[-1] if first else 'error'}"
+            ) from None
+        elapsed = time.perf_counter() - start
+        check_outputs(nb)
+        leftovers = sorted(p.name for p in workdir.iterdir() if p.name != path.name)
+        if leftovers:
+            raise ExecutionFailed(f"left files behind in its working directory: {leftovers}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    write_notebook(normalise(nb), path)
+    return elapsed
+
+
+def _failing_cell(nb: nbformat.NotebookNode) -> int:
+    """Index (among code cells) of the first cell with an error output."""
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    for number, cell in enumerate(code_cells):
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return number
+    return -1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT_S)
+    args = parser.parse_args(argv)
+    status = 0
+    for path in args.notebooks:
+        try:
+            elapsed = execute(path, timeout=args.timeout)
+        except (NotebookError, ExecutionFailed) as error:
+            print(f"error: {path}: {error}", file=sys.stderr)
+            status = 1
+            continue
+        print(f"executed {path} in {elapsed:.1f} s")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
