@@ -40,7 +40,7 @@ badges: $(STAMP)
 	$(PY) -m tools.badges $(NB)
 
 test: $(STAMP)
-	$(PY) -m pytest -c tests/pytest.ini -n $(WORKERS) --dist loadscope tests notebooks
+	$(PY) -m pytest -c tests/pytest.ini --rootdir . -n $(WORKERS) --dist loadscope tests notebooks
 
 bench: $(STAMP)
 	$(PY) -m tools.bench $(NB)

@@ -42,6 +42,7 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             nbformat.write(nb, stream)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; notebooks are ordinary files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

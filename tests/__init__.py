@@ -1,0 +1,1 @@
+"""Tests for Executable PyTorch: nbval over the notebooks, contract, build, student, browser."""

@@ -1,0 +1,70 @@
+"""Contract tests: every chapter honours the notebook contract (COURSE.md §4).
+
+Each check is also run on a deliberately broken fixture (tests/fixtures/99_broken_<check>.ipynb)
+and must report a problem there, and on the good fixture, where it must report none. So a
+check that cannot fail fails its own test.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tools import contract
+from tools.nbio import read_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no chapter notebooks found under notebooks/"
+
+
+def test_toc_and_files_agree():
+    assert contract.check_toc(ROOT) == []
+
+
+def test_toc_check_fails_on_broken_fixture():
+    problems = contract.check_toc(FIXTURES / "broken_toc")
+    assert any("01_missing" in p for p in problems), problems
+    assert any("02_orphan" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("check", sorted(contract.CHECKS))
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_honours_contract(path: Path, check: str):
+    problems = contract.CHECKS[check](read_notebook(path), path)
+    assert problems == [], f"{path.name}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("check", sorted(contract.CHECKS))
+def test_check_passes_on_good_fixture(check: str):
+    path = FIXTURES / "99_fixture.ipynb"
+    assert contract.CHECKS[check](read_notebook(path), path) == []
+
+
+@pytest.mark.parametrize("check", sorted(contract.CHECKS))
+def test_check_fails_on_its_broken_fixture(check: str):
+    path = FIXTURES / f"99_broken_{check}.ipynb"
+    problems = contract.CHECKS[check](read_notebook(path), path)
+    assert problems, f"the {check} check did not notice {path.name}"
+
+
+def test_deprecated_patterns_each_caught():
+    """Every deprecated pattern is caught, and comments do not trigger it."""
+    samples = [
+        "models.resnet18(pretrained=True)",
+        "from torch.cuda.amp import autocast",
+        "with torch.cpu.amp.autocast(): pass",
+        "model.cuda()",
+        "torch.load('m.pt')",
+        "from torchvision import transforms",
+    ]
+    for pattern_and_what, sample in zip(contract.DEPRECATED, samples):
+        pattern, what = pattern_and_what
+        assert re.search(pattern, contract.strip_comments(sample)), what
+    assert contract.strip_comments("x = 1  # model.cuda() is wrong").strip() == "x = 1"
+    assert not re.search(contract.DEPRECATED[4][0], "torch.load(f, weights_only=True)")

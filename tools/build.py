@@ -1,0 +1,42 @@
+"""Build the site: student versions, then Jupyter Book with warnings as errors.
+
+1. ``tools.student`` writes the student notebooks into ``_build/student``.
+2. ``jupyter-book build . -W --keep-going`` builds ``_build/html`` from the stored outputs.
+3. The student notebooks are published under ``_build/html/student/``.
+
+Usage::
+
+    python -m tools.build
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tools import student
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+
+
+def build(root: Path = ROOT) -> int:
+    """Run the three steps; return the exit status of the first one that fails."""
+    student_dir = root / "_build" / "student"
+    if student.main([str(root / "notebooks"), str(student_dir)]) != 0:
+        return 1
+    jb = Path(sys.executable).with_name("jupyter-book")
+    status = subprocess.call([str(jb), "build", str(root), "-W", "--keep-going"])
+    if status != 0:
+        print("error: the site build reported warnings or errors (see above)", file=sys.stderr)
+        return status
+    published = root / "_build" / "html" / "student"
+    shutil.rmtree(published, ignore_errors=True)
+    shutil.copytree(student_dir, published)
+    print(f"site: {root / '_build' / 'html' / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(build())

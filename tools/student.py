@@ -1,0 +1,135 @@
+"""Write student versions of the chapters: solutions replaced by stubs, outputs cleared.
+
+Everything between a ``### BEGIN SOLUTION`` line and its ``### END SOLUTION`` line (nbgrader's
+markers) is replaced by one line, indented like the markers::
+
+    raise NotImplementedError("Exercise 2: write your solution here. Hint: ...")
+
+The exercise number comes from the cell's first line (``# Exercise 2``) and the hint from a
+``# HINT:`` comment in the cell. Outputs and execution counts are cleared, solution cells are
+no longer collapsed, and the Colab badge points at the student branch.
+
+Every notebook is converted in memory first; if any has unbalanced markers, the error names
+the notebook and the cell and nothing is written.
+
+Usage::
+
+    python -m tools.student notebooks _build/student
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+from tools.nbio import NotebookError, read_notebook, write_notebook
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+STUDENT_BRANCH = "student"
+_BADGE = re.compile(r"(https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/)[^/]+/notebooks/")
+
+
+class MarkerError(Exception):
+    """Solution markers are unbalanced or nested."""
+
+
+def stub_line(cell_source: str) -> str:
+    """The ``raise NotImplementedError(...)`` line for an exercise cell (unindented)."""
+    first = cell_source.lstrip().splitlines()[0] if cell_source.strip() else ""
+    match = re.match(r"#\s*(Exercise\s+\d+)", first)
+    name = match.group(1) if match else "This exercise"
+    hint = re.search(r"^\s*#\s*HINT:\s*(.+)$", cell_source, re.M)
+    message = f"{name}: write your solution here, replacing this line."
+    if hint:
+        message += f" Hint: {hint.group(1).strip()}"
+    return f"raise NotImplementedError({message!r})"
+
+
+def strip_solutions(source: str) -> str:
+    """Replace each marked solution region of ``source`` with a stub line.
+
+    Raises :class:`MarkerError` for an END without BEGIN, a nested BEGIN, or a missing END.
+    """
+    lines = source.splitlines()
+    out: list[str] = []
+    inside = False
+    stub = stub_line(source)
+    for number, line in enumerate(lines, start=1):
+        if BEGIN in line:
+            if inside:
+                raise MarkerError(f"line {number}: BEGIN SOLUTION inside another solution")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(indent + stub)
+        elif END in line:
+            if not inside:
+                raise MarkerError(f"line {number}: END SOLUTION without BEGIN SOLUTION")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise MarkerError("BEGIN SOLUTION without END SOLUTION")
+    return "\n".join(out)
+
+
+def student_version(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """Return a student copy of ``nb``. ``name`` is used in error messages."""
+    nb = nbformat.from_dict(nb)
+    code_index = -1
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            code_index += 1
+            if BEGIN in cell.source or END in cell.source:
+                try:
+                    cell.source = strip_solutions(cell.source)
+                except MarkerError as error:
+                    raise MarkerError(f"{name}: code cell {code_index}: {error}") from None
+                tags = cell.metadata.get("tags", [])
+                cell.metadata["tags"] = [t for t in tags if t != "hide-input"]
+            cell.outputs = []
+            cell.execution_count = None
+        elif cell.cell_type == "markdown":
+            cell.source = _BADGE.sub(rf"\g<1>{STUDENT_BRANCH}/", cell.source)
+    nbformat.validate(nb)
+    return nb
+
+
+def convert(src_dir: Path, dst_dir: Path) -> list[Path]:
+    """Convert every chapter in ``src_dir``; write them to ``dst_dir`` only if all succeed."""
+    sources = sorted(src_dir.glob("[0-9][0-9]_*.ipynb"))
+    if not sources:
+        raise NotebookError(f"{src_dir}: no chapter notebooks found")
+    converted = []
+    for path in sources:
+        try:
+            nb = read_notebook(path)
+        except NotebookError as error:
+            raise NotebookError(f"{path}: {error}") from None
+        converted.append((path.name, student_version(nb, str(path))))
+    written = []
+    for name, nb in converted:
+        write_notebook(nb, dst_dir / name)
+        written.append(dst_dir / name)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path, help="folder of chapter notebooks")
+    parser.add_argument("destination", type=Path, help="folder for the student versions")
+    args = parser.parse_args(argv)
+    try:
+        written = convert(args.source, args.destination)
+    except (NotebookError, MarkerError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} student notebooks to {args.destination}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
