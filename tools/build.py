@@ -21,20 +21,25 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 
 
-def build(root: Path = ROOT) -> int:
-    """Run the three steps; return the exit status of the first one that fails."""
-    student_dir = root / "_build" / "student"
+def build(root: Path = ROOT, output: Path | None = None) -> int:
+    """Run the three steps into ``output`` (default ``root``, giving ``root/_build``).
+
+    Returns 0, or the exit status of the first step that fails.
+    """
+    output = output or root
+    student_dir = output / "_build" / "student"
     if student.main([str(root / "notebooks"), str(student_dir)]) != 0:
         return 1
     jb = Path(sys.executable).with_name("jupyter-book")
-    status = subprocess.call([str(jb), "build", str(root), "-W", "--keep-going"])
+    command = [str(jb), "build", str(root), "-W", "--keep-going", "--path-output", str(output)]
+    status = subprocess.call(command)
     if status != 0:
         print("error: the site build reported warnings or errors (see above)", file=sys.stderr)
         return status
-    published = root / "_build" / "html" / "student"
+    published = output / "_build" / "html" / "student"
     shutil.rmtree(published, ignore_errors=True)
     shutil.copytree(student_dir, published)
-    print(f"site: {root / '_build' / 'html' / 'index.html'}")
+    print(f"site: {output / '_build' / 'html' / 'index.html'}")
     return 0
 
 

@@ -6,7 +6,11 @@ On every chapter page it adds, above the content:
   exists, the GPU lane's record (``book/gpu_record.json``), never typed by hand;
 * links to the chapter's student version (download, and Colab on the ``student`` branch).
 
-It also adds social metadata to every page.
+It also adds social metadata to every page, and two directives that read the chapters'
+own headers so that no page repeats them by hand:
+
+* ``{course-chapter-map}``: a table of every chapter with its title and summary;
+* ``{course-syllabus}``: per chapter, objectives, prerequisites, time and exercise list.
 """
 from __future__ import annotations
 
@@ -61,9 +65,107 @@ def github_parts(repository_url: str) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
+def chapter_header(path: Path) -> dict[str, Any]:
+    """Title, summary, objectives, prerequisites, time and exercise titles of a chapter."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    header = "".join(cells[0]["source"])
+    paragraphs = [p.strip() for p in header.split("\n\n")]
+    title = re.sub(r"^#\s*", "", paragraphs[0]).strip()
+    summary = next((p for p in paragraphs[1:] if p and not p.startswith(("[![", "**", "-"))), "")
+    objectives = re.findall(r"^- (.+(?:\n  .+)*)", header.split("**Learning objectives", 1)[-1], re.M)
+    prereq = re.search(r"\*\*Prerequisites:?\*\*:?\s*(.+)", header)
+    time_ = re.search(r"\*\*Estimated time:?\*\*:?\s*(.+)", header)
+    exercises = []
+    for cell in cells:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            exercises += [e.strip() for e in re.findall(r"^#+\s*(Exercise\s+\d+.*)$", text, re.M)]
+    return {
+        "stem": path.stem,
+        "title": title,
+        "summary": " ".join(summary.split()),
+        "objectives": [" ".join(o.split()) for o in objectives],
+        "prerequisites": prereq.group(1).strip() if prereq else "",
+        "time": time_.group(1).strip().rstrip(".") if time_ else "",
+        "exercises": exercises,
+    }
+
+
+def _chapters(srcdir: Path) -> list[Path]:
+    return sorted((srcdir / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _link_fix(markdown: str) -> str:
+    """Links inside a notebook are relative to notebooks/; make them work from book/."""
+    return re.sub(r"\]\((?!https?:|\.\./|#)([^)]+\.ipynb)", r"](../notebooks/\1", markdown)
+
+
+def chapter_map_markdown(srcdir: Path) -> str:
+    rows = ["| # | Chapter | What it teaches | Time |", "| --- | --- | --- | --- |"]
+    for path in _chapters(srcdir):
+        info = chapter_header(path)
+        name = info["title"].split("·", 1)[-1].strip()
+        rows.append(
+            f"| {path.stem[:2]} | [{name}](../notebooks/{path.name}) | {info['summary']} | {info['time']} |"
+        )
+    return "\n".join(rows)
+
+
+def syllabus_markdown(srcdir: Path) -> str:
+    parts = []
+    for path in _chapters(srcdir):
+        info = chapter_header(path)
+        parts.append(f"### {info['title']}\n")
+        parts.append(
+            f"[Read the chapter](../notebooks/{path.name}) · "
+            f"[student version](https://colab.research.google.com/github/{{org}}/{{repo}}/blob/"
+            f"{STUDENT_BRANCH}/{path.name}) · **Time:** {info['time']} · "
+            f"**Prerequisites:** {_link_fix(info['prerequisites'])}\n"
+        )
+        parts.append("**Objectives**\n")
+        parts += [f"- {o}" for o in info["objectives"]]
+        parts.append("\n**Exercises**\n")
+        parts += [f"{i}. {e}" for i, e in enumerate(info["exercises"], start=1)]
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _markdown_directive(render: Any) -> Any:
+    from docutils.parsers.rst import Directive
+    from docutils.statemachine import StringList
+
+    class MarkdownFromChapters(Directive):
+        has_content = False
+
+        def run(self) -> list[Any]:
+            env = self.state.document.settings.env
+            for path in _chapters(Path(env.srcdir)):
+                env.note_dependency(str(path))
+            org, repo = github_parts(env.config.html_theme_options["repository_url"])
+            text = render(Path(env.srcdir)).replace("{org}", org).replace("{repo}", repo)
+            from docutils import nodes
+
+            container = nodes.container()
+            self.state.nested_parse(StringList(text.splitlines(), source="chapters"), 0, container)
+            return container.children
+
+    return MarkdownFromChapters
+
+
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     if doctree is None:
         return
+    body = context.get("body", "")
+    # The notebooks' Colab badge is served from the site itself: no third-party request.
+    depth = pagename.count("/")
+    context["body"] = body = body.replace(COLAB_BADGE, "../" * depth + "_static/colab-badge.svg")
+    if 'class="math' not in body:  # MathJax (about 1 MB) only where there is math
+        context["script_files"] = [
+            s for s in context.get("script_files", []) if "mathjax" not in str(s).lower()
+        ]
     srcdir = Path(app.srcdir)
     metatags = context.get("metatags", "")
     title = html.escape(re.sub("<[^>]+>", "", context.get("title", "")))
@@ -89,12 +191,17 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
         '<p class="course-student-line">Student version (solutions removed): '
         f'<a class="course-student-colab" href="{colab}">open in Colab</a> · '
         f'<a class="course-student-download" href="../student/{chapter}.ipynb" download>'
-        "download .ipynb</a></p></div>"
+        "download .ipynb</a></p>"
+        '<p class="course-reference-line">Reference: '
+        '<a href="../book/cheatsheet.html">cheatsheet</a> · '
+        '<a href="../book/glossary.html">glossary</a></p></div>'
     )
     context["body"] = banner + context.get("body", "")
 
 
 def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _page_context)
+    app.add_directive("course-chapter-map", _markdown_directive(chapter_map_markdown))
+    app.add_directive("course-syllabus", _markdown_directive(syllabus_markdown))
     app.add_css_file("course.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

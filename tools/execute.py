@@ -88,42 +88,60 @@ def check_outputs(nb: nbformat.NotebookNode) -> None:
         raise ExecutionFailed(f"execution counts are not 1..n: {counts}")
 
 
-def execute(path: Path, timeout: int = CELL_TIMEOUT_S) -> float:
-    """Execute ``path`` in an empty temporary directory; write it back normalised.
+def run_in_empty_dir(
+    nb: nbformat.NotebookNode,
+    name: str,
+    timeout: int = CELL_TIMEOUT_S,
+    allow_errors: bool = False,
+) -> tuple[nbformat.NotebookNode, float, list[str]]:
+    """Execute ``nb`` from a fresh kernel in an empty temporary directory, as Colab would.
 
-    Returns the wall time in seconds. Raises :class:`NotebookError` for unreadable input
-    and :class:`ExecutionFailed` when a cell fails; in both cases ``path`` is untouched.
+    Returns the executed notebook, the wall time in seconds, and the names of files the
+    notebook left behind in its working directory. With ``allow_errors`` false a failing
+    cell raises :class:`ExecutionFailed` naming the cell.
     """
-    nb = read_notebook(path)
     env = {**os.environ, **KERNEL_ENV}
     workdir = Path(tempfile.mkdtemp(prefix="execute-"))
     try:
-        shutil.copy(path, workdir / path.name)
+        nbformat.write(nb, workdir / name)
         client = NotebookClient(
             nb,
             timeout=timeout,
             kernel_name=KERNEL_NAME,
             resources={"metadata": {"path": str(workdir)}},
             record_timing=False,
-            allow_errors=False,
+            allow_errors=allow_errors,
         )
         start = time.perf_counter()
         try:
             client.execute(env=env)  # forwarded to the kernel manager's start_kernel
         except CellExecutionError as error:
             first = str(error).strip().splitlines()
-            index = _failing_cell(nb)
             raise ExecutionFailed(
-                f"code cell {index}: {first[-1] if first else 'error'}"
+                f"code cell {_failing_cell(nb)}: {first[-1] if first else 'error'}"
             ) from None
         elapsed = time.perf_counter() - start
-        check_outputs(nb)
-        leftovers = sorted(p.name for p in workdir.iterdir() if p.name != path.name)
-        if leftovers:
-            raise ExecutionFailed(f"left files behind in its working directory: {leftovers}")
+        leftovers = sorted(p.name for p in workdir.iterdir() if p.name != name)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    write_notebook(normalise(nb), path)
+    return nb, elapsed, leftovers
+
+
+def execute(path: Path, timeout: int = CELL_TIMEOUT_S, write: bool = True) -> float:
+    """Execute ``path`` in an empty temporary directory; write it back normalised.
+
+    With ``write`` false the notebook is only checked (the standalone test uses this).
+
+    Returns the wall time in seconds. Raises :class:`NotebookError` for unreadable input
+    and :class:`ExecutionFailed` when a cell fails; in both cases ``path`` is untouched.
+    """
+    nb = read_notebook(path)
+    nb, elapsed, leftovers = run_in_empty_dir(nb, path.name, timeout)
+    check_outputs(nb)
+    if leftovers:
+        raise ExecutionFailed(f"left files behind in its working directory: {leftovers}")
+    if write:
+        write_notebook(normalise(nb), path)
     return elapsed
 
 
@@ -140,16 +158,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT_S)
+    parser.add_argument(
+        "--no-write", action="store_true", help="only check that it runs cleanly; store nothing"
+    )
     args = parser.parse_args(argv)
     status = 0
     for path in args.notebooks:
         try:
-            elapsed = execute(path, timeout=args.timeout)
+            elapsed = execute(path, timeout=args.timeout, write=not args.no_write)
         except (NotebookError, ExecutionFailed) as error:
             print(f"error: {path}: {error}", file=sys.stderr)
             status = 1
             continue
-        print(f"executed {path} in {elapsed:.1f} s")
+        print(f"{'checked' if args.no_write else 'executed'} {path} in {elapsed:.1f} s")
     return status
 
 

@@ -1,0 +1,215 @@
+"""The built site: it builds with warnings as errors, and works in a real browser.
+
+The build runs once per session into a temporary folder. The browser tests drive Debian's
+Chromium through Playwright against the site served on 127.0.0.1. Where Chromium is missing
+they skip with a message, unless ``COURSE_REQUIRE_BROWSER=1`` (set by CI), which turns the
+skip into a failure.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tools import build
+from tools.contract import colab_url
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+#: Terms that only one chapter teaches; search must find each on its chapter's page.
+SEARCH_TERMS = {
+    "broadcasting": "01_tensors",
+    "gradcheck": "02_autograd",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("site")
+    assert build.build(ROOT, output) == 0, "the site build failed (warnings are errors)"
+    return output / "_build" / "html"
+
+
+def test_every_chapter_page_exists_with_colab_and_download(site: Path):
+    for path in CHAPTERS:
+        page = site / "notebooks" / f"{path.stem}.html"
+        assert page.exists(), f"no page for {path.name}"
+        html = page.read_text(encoding="utf-8")
+        assert colab_url(path) in html, f"{page.name}: no Colab launch link to its own path on main"
+        download = f"../_sources/notebooks/{path.name}"
+        assert f'href="{download}"' in html, f"{page.name}: no .ipynb download link"
+        assert (page.parent / download).resolve().exists()
+        assert "Outputs verified with torch" in html, f"{page.name}: no freshness stamp"
+        assert (site / "student" / path.name).exists(), f"no published student version of {path.name}"
+
+
+def test_stamp_comes_from_the_pins(site: Path):
+    from tools.course_sphinx import pinned_versions
+
+    pins = pinned_versions(ROOT / "requirements.txt")
+    html = (site / "notebooks" / f"{CHAPTERS[0].stem}.html").read_text(encoding="utf-8")
+    assert f"torch {pins['torch']}, torchvision {pins['torchvision']} on CPU" in html
+
+
+# ---------------------------------------------------------------- browser tests
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        message = "Chromium is not installed (apt-get install -y chromium); browser tests need it"
+        if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.problems = []  # console errors and failed requests seen on this page
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed request: {r.url}"))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"),
+    )
+    yield page
+    context.close()
+
+
+def all_pages(site: Path) -> list[str]:
+    pages = ["book/intro.html"] + [p.relative_to(site).as_posix() for p in sorted((site / "book").glob("*.html"))]
+    pages += [f"notebooks/{p.stem}.html" for p in CHAPTERS]
+    return sorted(set(pages))
+
+
+def test_every_page_loads_cleanly_with_images(site: Path, server: str, page):
+    for relative in all_pages(site):
+        page.problems.clear()
+        page.goto(f"{server}/{relative}", wait_until="load")
+        broken = page.evaluate(
+            "[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
+        assert not broken, f"{relative}: images that did not render: {broken}"
+        assert not page.problems, f"{relative}: {page.problems}"
+
+
+def test_colab_links_open_each_chapter_on_main(server: str, page):
+    for path in CHAPTERS:
+        page.goto(f"{server}/notebooks/{path.stem}.html")
+        hrefs = page.eval_on_selector_all("a[href*='colab.research.google.com']", "els => els.map(e => e.href)")
+        assert colab_url(path) in hrefs, f"{path.stem}: Colab links are {hrefs}"
+
+
+def test_ipynb_download_is_the_notebook(server: str, page):
+    path = CHAPTERS[0]
+    page.goto(f"{server}/notebooks/{path.stem}.html")
+    link = page.locator(f"a[href$='_sources/notebooks/{path.name}']").first
+    response = page.request.get(link.evaluate("a => a.href"))
+    assert response.ok
+    notebook = json.loads(response.body())
+    assert notebook["nbformat"] == 4 and notebook["cells"]
+
+
+def test_search_finds_terms_from_several_chapters(server: str, page):
+    available = {term: stem for term, stem in SEARCH_TERMS.items() if (ROOT / "notebooks" / f"{stem}.ipynb").exists()}
+    assert len(available) >= 2
+    for term, stem in available.items():
+        page.goto(f"{server}/search.html?q={term}")
+        page.wait_for_selector("#search-results ul.search li", timeout=15_000)
+        hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
+        assert any(stem in h for h in hits), f"searching {term!r} did not find {stem}: {hits[:5]}"
+
+
+def test_next_and_previous_and_toc_navigation(server: str, page):
+    first, second = CHAPTERS[0].stem, CHAPTERS[1].stem
+    page.goto(f"{server}/notebooks/{first}.html")
+    page.locator("a.right-next").click()
+    page.wait_for_url(re.compile(rf"{second}\.html"))
+    page.locator("a.left-prev").click()
+    page.wait_for_url(re.compile(rf"{first}\.html"))
+    page.locator(f"nav.bd-links a[href*='{second}']").first.click()
+    page.wait_for_url(re.compile(rf"{second}\.html"))
+
+
+def test_dark_mode_toggle(server: str, page):
+    page.goto(f"{server}/notebooks/{CHAPTERS[0].stem}.html")
+    before = page.evaluate("document.documentElement.dataset.theme")
+    button = page.locator("button.theme-switch-button").first
+    for _ in range(3):  # the switch cycles light -> dark -> auto
+        button.click()
+        if page.evaluate("document.documentElement.dataset.theme") == "dark":
+            break
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark", f"started as {before}"
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background not in {"rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"}, background
+
+
+def test_solutions_hidden_until_clicked(server: str, page):
+    page.goto(f"{server}/notebooks/{CHAPTERS[0].stem}.html")
+    solution = page.locator(".cell.tag_exercise").first
+    code = solution.locator(".cell_input").first
+    assert not code.is_visible(), "a solution is visible before it is clicked"
+    solution.locator("summary").first.click()
+    assert code.is_visible()
+
+
+def test_mobile_width_has_no_horizontal_overflow(server: str, browser, tmp_path: Path):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
+    page = context.new_page()
+    try:
+        for path in CHAPTERS:
+            page.goto(f"{server}/notebooks/{path.stem}.html", wait_until="load")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if path == CHAPTERS[0]:
+                page.screenshot(path=str(tmp_path / "mobile.png"))
+            assert overflow <= 0, f"{path.stem}: the page is {overflow}px wider than a 375px screen"
+    finally:
+        context.close()
+
+
+def test_no_serious_accessibility_violations(site: Path, server: str, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    failures = []
+    for relative in all_pages(site):
+        page.goto(f"{server}/{relative}", wait_until="load")
+        results = axe.run(page)
+        for violation in results.response["violations"]:
+            if violation["impact"] in {"serious", "critical"}:
+                failures.append(f"{relative}: {violation['id']} ({violation['impact']}): {violation['help']}")
+    assert not failures, "\n".join(failures)
+

@@ -1,0 +1,118 @@
+"""Student versions (`make student`): no solution leaks, valid notebooks, helpful self-checks."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tools import student
+from tools.contract import code_cells, tags
+from tools.execute import run_in_empty_dir
+from tools.nbio import read_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def solution_lines(source: str) -> list[str]:
+    """The non-blank lines between the markers of one cell."""
+    found, inside = [], False
+    for line in source.splitlines():
+        if student.BEGIN in line:
+            inside = True
+        elif student.END in line:
+            inside = False
+        elif inside and line.strip():
+            found.append(line.strip())
+    return found
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("student")
+    assert student.main([str(ROOT / "notebooks"), str(out)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_student_version_is_valid_and_leaks_nothing(path: Path, student_dir: Path):
+    original = read_notebook(path)
+    converted = read_notebook(student_dir / path.name)  # validates against the schema
+    for before, after in zip(code_cells(original), code_cells(converted)):
+        assert after.outputs == [] and after.execution_count is None
+        assert student.BEGIN not in after.source and student.END not in after.source
+        if student.BEGIN in before.source:
+            assert "raise NotImplementedError(" in after.source
+            kept = set(line.strip() for line in after.source.splitlines())
+            leaked = [line for line in solution_lines(before.source) if line in kept]
+            assert not leaked, f"{path.name}: solution lines leaked into the student version: {leaked}"
+            assert "hide-input" not in tags(after)
+    badge = converted.cells[0].source
+    assert f"/blob/{student.STUDENT_BRANCH}/{path.name}" in badge, "the badge must open the student version"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_self_checks_fail_helpfully_on_stubs(path: Path, student_dir: Path):
+    """Run the student version: every self-check fails with a message naming its exercise."""
+    nb = read_notebook(student_dir / path.name)
+    nb, _, _ = run_in_empty_dir(nb, path.name, allow_errors=True)
+    cells = code_cells(nb)
+    checked = 0
+    for index, cell in enumerate(cells):
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if "self-check" in tags(cell):
+            exercise = re.match(r"#\s*(Exercise\s+\d+)", cells[index - 1].source.lstrip()).group(1)
+            assert errors, f"{path.name}: the self-check after {exercise} passed on the stub"
+            error = errors[0]
+            assert error.ename in {"AssertionError", "NotImplementedError"}, (
+                f"{path.name}: the self-check for {exercise} fails with {error.ename}: {error.evalue}; "
+                "it must fail with an AssertionError that tells the learner what is wrong"
+            )
+            assert error.evalue.startswith(exercise), (
+                f"{path.name}: the self-check message must start with '{exercise}': {error.evalue!r}"
+            )
+            checked += 1
+        elif errors and "exercise" not in tags(cell) and "raises-exception" not in tags(cell):
+            pytest.fail(f"{path.name}: code cell {index} failed in the student version: {errors[0].ename}")
+    assert checked >= 3
+
+
+def test_fixture_stub_message_carries_exercise_and_hint(tmp_path: Path):
+    shutil.copy(FIXTURES / "99_fixture.ipynb", tmp_path)
+    nb = student.student_version(read_notebook(tmp_path / "99_fixture.ipynb"), "99_fixture")
+    stubs = [c.source for c in code_cells(nb) if "NotImplementedError" in c.source]
+    assert len(stubs) == 3
+    assert "Exercise 1: write your solution here" in stubs[0] and "Hint: numel() counts elements." in stubs[0]
+    assert "    raise NotImplementedError(" in stubs[2], "a stub inside a function keeps its indentation"
+
+
+def test_unbalanced_markers_name_notebook_and_cell_and_write_nothing(tmp_path: Path, capsys):
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    src.mkdir()
+    shutil.copy(FIXTURES / "99_fixture.ipynb", src / "01_good.ipynb")
+    shutil.copy(FIXTURES / "99_broken_exercises.ipynb", src / "02_bad.ipynb")
+    assert student.main([str(src), str(dst)]) == 1
+    err = capsys.readouterr().err
+    assert "02_bad.ipynb" in err and "code cell 2" in err and "BEGIN SOLUTION without END" in err
+    assert not dst.exists() or not any(dst.iterdir()), "nothing may be written on bad input"
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["### END SOLUTION\nx = 1", "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION"],
+)
+def test_marker_errors(source: str):
+    with pytest.raises(student.MarkerError):
+        student.strip_solutions(source)
+
+
+def test_solution_stripping_keeps_code_outside_markers():
+    source = "# Exercise 4\nanswer = None\n### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION\nprint('done')"
+    out = student.strip_solutions(source)
+    assert "answer = 42" not in out and "answer = None" in out and "print('done')" in out
+    assert nbformat.v4.new_code_cell(out)  # still a valid cell source
