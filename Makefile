@@ -40,7 +40,8 @@ badges: $(STAMP)
 	$(PY) -m tools.badges $(NB)
 
 test: $(STAMP)
-	$(PY) -m pytest -c tests/pytest.ini --rootdir . -n $(WORKERS) --dist loadscope tests notebooks
+	# nbval here runs on 2 threads; tests/test_standalone.py re-checks every notebook on 1 thread, offline.
+	OMP_NUM_THREADS=2 $(PY) -m pytest -c tests/pytest.ini --rootdir . -n $(WORKERS) --dist loadscope tests notebooks
 
 bench: $(STAMP)
 	$(PY) -m tools.bench $(NB)

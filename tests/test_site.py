@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+#: Page weight budget: bytes transferred for one page, with everything it loads.
+MAX_PAGE_BYTES = 1_500_000
 #: Terms that only one chapter teaches; search must find each on its chapter's page.
 SEARCH_TERMS = {
     "broadcasting": "01_tensors",
@@ -124,6 +126,12 @@ def test_every_page_loads_cleanly_with_images(site: Path, server: str, page):
         )
         assert not broken, f"{relative}: images that did not render: {broken}"
         assert not page.problems, f"{relative}: {page.problems}"
+        page.wait_for_load_state("networkidle")
+        transferred = page.evaluate(
+            "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+            ".reduce((sum, e) => sum + e.transferSize, 0)"
+        )
+        assert transferred <= MAX_PAGE_BYTES, f"{relative}: {transferred:,} bytes transferred"
 
 
 def test_colab_links_open_each_chapter_on_main(server: str, page):

@@ -2,7 +2,8 @@
 
 1. ``tools.student`` writes the student notebooks into ``_build/student``.
 2. ``jupyter-book build . -W --keep-going`` builds ``_build/html`` from the stored outputs.
-3. The student notebooks are published under ``_build/html/student/``.
+3. The student notebooks are published under ``_build/html/student/``, and the 404 page at
+   the site root.
 
 Usage::
 
@@ -39,6 +40,8 @@ def build(root: Path = ROOT, output: Path | None = None) -> int:
     published = output / "_build" / "html" / "student"
     shutil.rmtree(published, ignore_errors=True)
     shutil.copytree(student_dir, published)
+    # GitHub Pages serves /404.html for unknown paths.
+    shutil.copy(root / "book" / "_static" / "404.html", output / "_build" / "html" / "404.html")
     print(f"site: {output / '_build' / 'html' / 'index.html'}")
     return 0
 
