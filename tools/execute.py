@@ -64,8 +64,31 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata.pop("scrolled", None)
         for output in cell.get("outputs", []):
             output.pop("transient", None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb
+
+
+def merge_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same name into one.
+
+    How a kernel splits one cell's printing into messages depends on timing, so unmerged
+    notebooks could change bytes between identical runs (nbval merges them too).
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
 
 
 def check_outputs(nb: nbformat.NotebookNode) -> None:
