@@ -1,0 +1,48 @@
+"""Rewrite each chapter's Open-in-Colab badge from `_config.yml` (`make badges`).
+
+The repository URL and branch are set once, in `_config.yml`; this keeps every notebook's badge
+in step with them. The contract test `header` fails when a badge is out of date.
+
+Usage::
+
+    python -m tools.badges notebooks/*.ipynb
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from tools.contract import colab_url
+from tools.nbio import NotebookError, read_notebook, write_notebook
+
+_COLAB = re.compile(r"https://colab\.research\.google\.com/github/[^)\s]+?\.ipynb")
+
+
+def fix_badge(path: Path) -> bool:
+    """Point the badge in the first cell at this notebook; return True if it changed."""
+    nb = read_notebook(path)
+    header = nb.cells[0]
+    updated = _COLAB.sub(colab_url(path), header.source, count=1)
+    if updated == header.source:
+        return False
+    header.source = updated
+    write_notebook(nb, path)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    paths = [Path(a) for a in args] or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    status = 0
+    for path in paths:
+        try:
+            print(f"{path}: {'updated' if fix_badge(path) else 'up to date'}")
+        except NotebookError as error:
+            print(f"error: {path}: {error}", file=sys.stderr)
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
