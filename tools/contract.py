@@ -174,6 +174,20 @@ def check_no_deprecated_api(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     return problems
 
 
+def check_figures(nb: nbformat.NotebookNode, path: Path) -> list[str]:
+    """Every cell that draws a figure gives it alt text and a caption (cell metadata)."""
+    problems = []
+    for number, cell in enumerate(code_cells(nb)):
+        if not any("image/png" in o.get("data", {}) for o in cell.outputs):
+            continue
+        meta = cell.metadata.get("mystnb", {})
+        if not str(meta.get("image", {}).get("alt", "")).strip():
+            problems.append(f"code cell {number} draws a figure without alt text (metadata mystnb.image.alt)")
+        if not str(meta.get("figure", {}).get("caption", "")).strip():
+            problems.append(f"code cell {number} draws a figure without a caption (metadata mystnb.figure.caption)")
+    return problems
+
+
 def check_size(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     """The stored notebook is at most 1 MB."""
     size = path.stat().st_size
@@ -187,6 +201,7 @@ CHECKS: dict[str, Check] = {
     "exercises": check_exercises,
     "ignore_output": check_ignore_output,
     "no_deprecated_api": check_no_deprecated_api,
+    "figures": check_figures,
     "size": check_size,
 }
 
