@@ -48,6 +48,13 @@ def test_failing_cell_is_reported_and_file_untouched(tmp_path: Path, capsys):
     assert path.read_bytes() == before
 
 
+def test_failure_after_an_expected_error_names_the_right_cell(tmp_path: Path, capsys):
+    path = make_notebook(tmp_path / "two.ipynb", "1 / 0", "x = 1", "[][1]", tags={0: ["raises-exception"]})
+    assert execute.main([str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "code cell 2" in err and "IndexError" in err, err
+
+
 def test_raises_exception_tag_allows_error(tmp_path: Path):
     path = make_notebook(tmp_path / "ok.ipynb", "1 / 0", "print('after')", tags={0: ["raises-exception"]})
     assert execute.main([str(path)]) == 0

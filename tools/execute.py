@@ -169,9 +169,11 @@ def execute(path: Path, timeout: int = CELL_TIMEOUT_S, write: bool = True) -> fl
 
 
 def _failing_cell(nb: nbformat.NotebookNode) -> int:
-    """Index (among code cells) of the first cell with an error output."""
+    """Index (among code cells) of the first error outside a ``raises-exception`` cell."""
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     for number, cell in enumerate(code_cells):
+        if "raises-exception" in cell.metadata.get("tags", []):
+            continue
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             return number
     return -1
