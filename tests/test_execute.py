@@ -96,3 +96,11 @@ def test_bad_input_gets_one_line_error_naming_file(tmp_path: Path, capsys, name,
     assert execute.main([str(path)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and str(path) in err and message in err, err
+
+
+def test_tracebacks_hold_no_machine_paths(tmp_path: Path):
+    path = make_notebook(tmp_path / "tb.ipynb", "import json\njson.loads('{')", tags={0: ["raises-exception"]})
+    assert execute.main([str(path)]) == 0
+    traceback = "".join(nbformat.read(path, as_version=4).cells[0].outputs[0].traceback)
+    assert ".../lib/python3." in traceback or ".../site-packages/" in traceback
+    assert str(Path(shutil.__file__).parent) not in traceback

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -66,8 +67,15 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             output.pop("transient", None)
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
+            for output in cell.outputs:
+                if output.get("output_type") == "error":
+                    output["traceback"] = [_LIB_PATH.sub(r".../\1/", line) for line in output["traceback"]]
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb
+
+
+#: An installation path in a traceback (the venv's or Python's own); it depends on the machine.
+_LIB_PATH = re.compile(r"/[^\s'\"\x1b]*?/(site-packages|lib/python3\.\d+)/")
 
 
 def merge_streams(outputs: list) -> list:
