@@ -152,6 +152,11 @@ def _markdown_directive(render: Any) -> Any:
     return MarkdownFromChapters
 
 
+def _is_thebe(asset: Any) -> bool:
+    body = getattr(asset, "attributes", {}).get("body", "") or ""
+    return "thebe" in str(asset).lower() or "THEBE_JS_URL" in body
+
+
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
@@ -164,10 +169,14 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
     context["body"] = body = body.replace(COLAB_BADGE, "../" * depth + "_static/colab-badge.svg")
     # Page weight: MathJax (1.2 MB) only on pages that have math. (The theme's 1.5 MB
     # fontawesome.js is removed by book/_templates/static/webpack-macros.html.)
-    if 'class="math' not in body:
-        context["script_files"] = [
-            s for s in context.get("script_files", []) if "mathjax" not in str(s).lower()
-        ]
+    # Thebe is not used (Colab is the launch target); Jupyter Book registers its config script
+    # twice, which redeclares a const and raises a page error, so its assets are dropped.
+    has_math = 'class="math' in body
+    context["script_files"] = [
+        s for s in context.get("script_files", [])
+        if not _is_thebe(s) and (has_math or "mathjax" not in str(s).lower())
+    ]
+    context["css_files"] = [c for c in context.get("css_files", []) if "thebe" not in str(c).lower()]
     srcdir = Path(app.srcdir)
     metatags = context.get("metatags", "")
     title = html.escape(re.sub("<[^>]+>", "", context.get("title", "")))
