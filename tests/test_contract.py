@@ -60,11 +60,24 @@ def test_deprecated_patterns_each_caught():
         "from torch.cuda.amp import autocast",
         "with torch.cpu.amp.autocast(): pass",
         "model.cuda()",
-        "torch.load('m.pt')",
         "from torchvision import transforms",
     ]
     for pattern_and_what, sample in zip(contract.DEPRECATED, samples):
         pattern, what = pattern_and_what
         assert re.search(pattern, contract.strip_comments(sample)), what
     assert contract.strip_comments("x = 1  # model.cuda() is wrong").strip() == "x = 1"
-    assert not re.search(contract.DEPRECATED[4][0], "torch.load(f, weights_only=True)")
+    assert len(samples) == len(contract.DEPRECATED)
+
+
+@pytest.mark.parametrize(
+    "source, flagged",
+    [
+        ("torch.load('m.pt')", True),
+        ("torch.load(os.path.join(d, 'm.pt'))", True),
+        ("torch.load(os.path.join(d, 'm.pt'), weights_only=True)", False),
+        ("torch.load(\n    path,\n    map_location='cpu',\n    weights_only=True,\n)", False),
+        ("a = torch.load(p, weights_only=True); b = torch.load(q)", True),
+    ],
+)
+def test_torch_load_check_reads_the_whole_call(source: str, flagged: bool):
+    assert contract.torch_load_without_weights_only(source) is flagged

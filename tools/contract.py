@@ -32,9 +32,23 @@ DEPRECATED = [
     (r"torch\.cuda\.amp", "torch.cuda.amp (use torch.amp)"),
     (r"torch\.cpu\.amp", "torch.cpu.amp (use torch.amp)"),
     (r"\.cuda\(\)", "a bare .cuda() (use .to(device))"),
-    (r"torch\.load\((?![^)]*weights_only)", "torch.load without weights_only="),
     (r"from torchvision import transforms\b|torchvision\.transforms\.(?!v2)", "torchvision.transforms v1 (use transforms.v2)"),
 ]
+TORCH_LOAD = "torch.load without weights_only="
+
+
+def torch_load_without_weights_only(source: str) -> bool:
+    """True if a ``torch.load(...)`` call's own (balanced) arguments lack ``weights_only``."""
+    for match in re.finditer(r"torch\.load\(", source):
+        depth, end = 1, match.end()
+        while end < len(source) and depth:
+            depth += {"(": 1, ")": -1}.get(source[end], 0)
+            end += 1
+        if "weights_only" not in source[match.end():end]:
+            return True
+    return False
+
+
 #: Cells with these tags may show a deprecated call on purpose (the errata chapter).
 DEMO_TAGS = {"raises-exception", "deprecated-demo"}
 
@@ -171,6 +185,8 @@ def check_no_deprecated_api(nb: nbformat.NotebookNode, path: Path) -> list[str]:
         for pattern, what in DEPRECATED:
             if re.search(pattern, source):
                 problems.append(f"code cell {number} uses {what}")
+        if torch_load_without_weights_only(source):
+            problems.append(f"code cell {number} uses {TORCH_LOAD}")
     return problems
 
 
