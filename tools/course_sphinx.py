@@ -215,4 +215,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_directive("course-chapter-map", _markdown_directive(chapter_map_markdown))
     app.add_directive("course-syllabus", _markdown_directive(syllabus_markdown))
     app.add_css_file("course.css")
+    app.add_js_file("course.js", defer="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
