@@ -152,6 +152,17 @@ def _markdown_directive(render: Any) -> Any:
     return MarkdownFromChapters
 
 
+def _deferred(asset: Any) -> Any:
+    """The same script asset with ``defer`` (inline scripts and async ones are left alone)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    attributes = dict(getattr(asset, "attributes", {}))
+    if not getattr(asset, "filename", None) or attributes.get("body") or "async" in attributes:
+        return asset
+    attributes.setdefault("defer", "defer")
+    return _JavaScript(asset.filename, priority=getattr(asset, "priority", 500), **attributes)
+
+
 def _is_thebe(asset: Any) -> bool:
     body = getattr(asset, "attributes", {}).get("body", "") or ""
     return "thebe" in str(asset).lower() or "THEBE_JS_URL" in body
@@ -171,9 +182,11 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
     # fontawesome.js is removed by book/_templates/static/webpack-macros.html.)
     # Thebe is not used (Colab is the launch target); Jupyter Book registers its config script
     # twice, which redeclares a const and raises a page error, so its assets are dropped.
+    # Every script file loads deferred (in order, after parsing), so none blocks the first
+    # paint; the small inline configuration scripts still run first, as before.
     has_math = 'class="math' in body
     context["script_files"] = [
-        s for s in context.get("script_files", [])
+        _deferred(s) for s in context.get("script_files", [])
         if not _is_thebe(s) and (has_math or "mathjax" not in str(s).lower())
     ]
     context["css_files"] = [c for c in context.get("css_files", []) if "thebe" not in str(c).lower()]
