@@ -12,8 +12,10 @@ Where `unshare -n` is not permitted the test skips with a message, unless
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -43,12 +45,15 @@ def test_namespace_really_has_no_network():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_runs_alone_offline_and_leaves_nothing(path: Path, tmp_path: Path):
+def test_runs_alone_offline_and_leaves_nothing(path: Path, tmp_path: Path, request):
     alone = tmp_path / "alone"
     alone.mkdir()
     (alone / path.name).write_bytes(path.read_bytes())
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    # A short TMPDIR of its own: Python's multiprocessing puts AF_UNIX sockets there (DataLoader
+    # workers share tensors through them), and a socket path over 107 bytes fails, which under
+    # pytest-xdist's deep tmp_path made worker processes hang.
+    scratch = Path(tempfile.mkdtemp(prefix="nb-"))
+    request.addfinalizer(lambda: shutil.rmtree(scratch, ignore_errors=True))
     env = {**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     nbval = [
         sys.executable, "-m", "pytest", "-c", str(ROOT / "tests" / "pytest.ini"),
