@@ -62,7 +62,7 @@ def test_deprecated_patterns_each_caught():
         "model.cuda()",
         "from torchvision import transforms",
     ]
-    for pattern_and_what, sample in zip(contract.DEPRECATED, samples):
+    for pattern_and_what, sample in zip(contract.DEPRECATED, samples, strict=True):
         pattern, what = pattern_and_what
         assert re.search(pattern, contract.strip_comments(sample)), what
     assert contract.strip_comments("x = 1  # model.cuda() is wrong").strip() == "x = 1"

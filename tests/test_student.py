@@ -42,7 +42,7 @@ def student_dir(tmp_path_factory) -> Path:
 def test_student_version_is_valid_and_leaks_nothing(path: Path, student_dir: Path):
     original = read_notebook(path)
     converted = read_notebook(student_dir / path.name)  # validates against the schema
-    for before, after in zip(code_cells(original), code_cells(converted)):
+    for before, after in zip(code_cells(original), code_cells(converted), strict=True):
         assert after.outputs == [] and after.execution_count is None
         assert student.BEGIN not in after.source and student.END not in after.source
         if student.BEGIN in before.source:

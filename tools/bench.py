@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in paths:
         try:
             nb, elapsed, _ = run_in_empty_dir(read_notebook(path), path.name)
-            check_outputs(nb)
+            check_outputs(nb, path)
         except (NotebookError, ExecutionFailed) as error:
             rows.append((path.name, None, budget(path), f"FAILED: {error}"))
             status = 1
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         if elapsed > FAIL_FACTOR * limit:
             verdict, status = f"FAIL (> {FAIL_FACTOR:g} x budget)", 1
         rows.append((path.name, elapsed, limit, verdict))
-    print(f"| notebook | seconds | budget | verdict |\n| --- | ---: | ---: | --- |")
+    print("| notebook | seconds | budget | verdict |\n| --- | ---: | ---: | --- |")
     print(f"| floor: fresh kernel + import torch, torchvision, matplotlib | {floor:.1f} | - | - |")
     for name, elapsed, limit, verdict in rows:
         shown = "-" if elapsed is None else f"{elapsed:.1f}"

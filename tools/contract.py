@@ -97,9 +97,12 @@ def check_clean_outputs(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     for number, cell in enumerate(code_cells(nb)):
         for output in cell.outputs:
             if output.output_type == "stream" and output.name == "stderr":
-                problems.append(f"code cell {number} writes to stderr")
+                lines = output.text.strip().splitlines()
+                problems.append(f"code cell {number} writes to stderr (fix the cause): {lines[-1] if lines else ''}")
             if output.output_type == "error" and "raises-exception" not in tags(cell):
-                problems.append(f"code cell {number} stores an error but is not tagged raises-exception")
+                problems.append(
+                    f"code cell {number}: {output.ename}: {output.evalue} (not tagged raises-exception)"
+                )
     return problems
 
 

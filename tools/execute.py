@@ -27,6 +27,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from tools.contract import check_clean_outputs, check_executed_in_order
 from tools.nbio import NotebookError, read_notebook, write_notebook
 
 KERNEL_NAME = "python3"
@@ -99,24 +100,14 @@ def merge_streams(outputs: list) -> list:
     return merged
 
 
-def check_outputs(nb: nbformat.NotebookNode) -> None:
-    """Raise :class:`ExecutionFailed` for an unexpected error or any stderr output."""
-    code_cells = [c for c in nb.cells if c.cell_type == "code"]
-    for number, cell in enumerate(code_cells):
-        tags = cell.metadata.get("tags", [])
-        for output in cell.get("outputs", []):
-            if output.output_type == "error" and "raises-exception" not in tags:
-                raise ExecutionFailed(
-                    f"code cell {number}: {output.ename}: {output.evalue}"
-                )
-            if output.output_type == "stream" and output.name == "stderr":
-                text = output.text.strip().splitlines()
-                raise ExecutionFailed(
-                    f"code cell {number} wrote to stderr (fix the cause): {text[-1] if text else ''}"
-                )
-    counts = [c.execution_count for c in code_cells]
-    if counts != list(range(1, len(counts) + 1)):
-        raise ExecutionFailed(f"execution counts are not 1..n: {counts}")
+def check_outputs(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Raise :class:`ExecutionFailed` for an unexpected error, stderr, or out-of-order counts.
+
+    The same contract checks that the tests apply to stored notebooks (:mod:`tools.contract`).
+    """
+    problems = check_clean_outputs(nb, path) + check_executed_in_order(nb, path)
+    if problems:
+        raise ExecutionFailed(problems[0])
 
 
 def run_in_empty_dir(
@@ -168,7 +159,7 @@ def execute(path: Path, timeout: int = CELL_TIMEOUT_S, write: bool = True) -> fl
     """
     nb = read_notebook(path)
     nb, elapsed, leftovers = run_in_empty_dir(nb, path.name, timeout)
-    check_outputs(nb)
+    check_outputs(nb, path)
     if leftovers:
         raise ExecutionFailed(f"left files behind in its working directory: {leftovers}")
     if write:
