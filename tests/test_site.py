@@ -25,6 +25,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 #: Page weight budget: bytes transferred for one page, with everything it loads.
 MAX_PAGE_BYTES = 1_500_000
+#: Elements in one chapter page's HTML. Styling and layout time on a phone grows with it; the
+#: longest chapter (errata) has about 10,000, and 17,000 before plain code spans were removed.
+MAX_ELEMENTS = 12_000
+#: A chapter with math, and one without.
+MATH_CHAPTER, PLAIN_CHAPTER = "09_attention", "05_data"
 #: Terms that only one chapter teaches; search must find each on its chapter's page.
 SEARCH_TERMS = {
     "broadcasting": "01_tensors",
@@ -58,6 +63,31 @@ def test_stamp_comes_from_the_pins(site: Path):
     pins = pinned_versions(ROOT / "requirements.txt")
     html = (site / "notebooks" / f"{CHAPTERS[0].stem}.html").read_text(encoding="utf-8")
     assert f"torch {pins['torch']}, torchvision {pins['torchvision']} on CPU" in html
+
+
+def test_pages_are_light(site: Path):
+    for font in (site / "_static" / "vendor" / "fontawesome" / "webfonts").glob("*.woff2"):
+        assert font.stat().st_size < 10_000, f"{font.name} was not cut down to the icons used"
+    theme_css = (site / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    assert theme_css.count(":before{content:") < 200, "unused icon rules left in the theme CSS"
+    for path in CHAPTERS:
+        html = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert "searchindex.js" not in html, f"{path.stem}: loads the search index"
+        assert '<span class="n">' not in html, f"{path.stem}: plain code spans left"
+        assert '<span class="k">' in html or path.stem == "15_distributed", f"{path.stem}: keywords lost"
+        elements = len(re.findall(r"<[a-zA-Z]", html))
+        assert elements <= MAX_ELEMENTS, f"{path.stem}: {elements:,} elements"
+
+
+def test_math_is_typeset_at_build_time(site: Path):
+    html = (site / "notebooks" / f"{MATH_CHAPTER}.html").read_text(encoding="utf-8")
+    assert html.count('class="katex"') > 20
+    assert html.count("<math") == html.count('class="katex"'), "math without MathML for screen readers"
+    assert "katex/katex.min.css" in html
+    assert not re.search(r"<script[^>]*(katex|auto-render|mathjax)", html, re.IGNORECASE)
+    assert "\\(" not in html, "untypeset inline math"
+    plain = (site / "notebooks" / f"{PLAIN_CHAPTER}.html").read_text(encoding="utf-8")
+    assert "katex" not in plain, "a page without math loads KaTeX"
 
 
 # ---------------------------------------------------------------- browser tests
@@ -174,6 +204,71 @@ def test_dark_mode_toggle(server: str, page):
     assert background not in {"rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"}, background
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_first_visit_is_styled_before_any_script_runs(server: str, browser, scheme: str):
+    # A first-time visitor has no stored theme. The page must pick light or dark from the
+    # system setting in its first inline script, so that the first paint is already styled
+    # (code colours included), without waiting for the theme's JavaScript.
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.route("**/*.js*", lambda route: route.abort())
+    try:
+        page.goto(f"{server}/notebooks/{CHAPTERS[0].stem}.html", wait_until="load")
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
+        colours = page.evaluate(
+            "['.highlight pre', '.highlight .k']"
+            ".map(s => getComputedStyle(document.querySelector(s)).color)"
+        )
+        assert colours[0] != colours[1], f"keywords are not coloured: {colours}"
+    finally:
+        context.close()
+
+
+ICONS_DRAWN = """() => {
+  const drawn = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const pseudo of ['::before', '::after']) {
+      const style = getComputedStyle(el, pseudo);
+      if (!style.fontFamily.includes('Font Awesome')) continue;
+      for (const ch of style.content.replace(/^"|"$/g, '')) {
+        const point = ch.codePointAt(0);
+        if (point >= 0xe000 && point <= 0xf8ff) drawn.push([style.fontFamily, style.fontWeight, point]);
+      }
+    }
+  }
+  return drawn;
+}"""
+
+
+def test_every_icon_drawn_is_in_its_font(site: Path, server: str, page):
+    from fontTools.ttLib import TTFont
+
+    webfonts = site / "_static" / "vendor" / "fontawesome" / "webfonts"
+    cmaps = {name: set(TTFont(webfonts / f"{name}.woff2").getBestCmap())
+             for name in ("fa-solid-900", "fa-regular-400", "fa-brands-400")}
+    missing = set()
+    for relative in [*all_pages(site), "search.html"]:
+        page.goto(f"{server}/{relative}", wait_until="load")
+        for family, weight, point in page.evaluate(ICONS_DRAWN):
+            font = "fa-brands-400" if "Brands" in family else (
+                "fa-solid-900" if int(weight) >= 600 else "fa-regular-400")
+            if point not in cmaps[font]:
+                missing.add(f"{relative}: U+{point:04X} ({font})")
+    assert not missing, sorted(missing)
+
+
+def test_math_renders_with_its_fonts(server: str, page):
+    page.goto(f"{server}/notebooks/{MATH_CHAPTER}.html", wait_until="load")
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    assert page.evaluate("document.fonts.check('16px KaTeX_Main')")
+    assert page.evaluate("document.fonts.check('italic 16px KaTeX_Math')")
+    widths = page.evaluate(
+        "[...document.querySelectorAll('.katex-html')].map(e => e.getBoundingClientRect().width)"
+    )
+    assert len(widths) > 20 and min(widths) > 0, "some math is not drawn"
+    assert not page.problems, page.problems
+
+
 def test_solutions_hidden_until_clicked(server: str, page):
     page.goto(f"{server}/notebooks/{CHAPTERS[0].stem}.html")
     solution = page.locator(".cell.tag_exercise").first
@@ -193,6 +288,27 @@ def test_mobile_width_has_no_horizontal_overflow(server: str, browser, tmp_path:
             if path == CHAPTERS[0]:
                 page.screenshot(path=str(tmp_path / "mobile.png"))
             assert overflow <= 0, f"{path.stem}: the page is {overflow}px wider than a 375px screen"
+    finally:
+        context.close()
+
+
+def test_wide_equations_scroll_from_their_start_on_a_phone(server: str, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/notebooks/{MATH_CHAPTER}.html", wait_until="load")
+        blocks = page.evaluate(
+            """[...document.querySelectorAll('div.math')].map(m => {
+                 const math = m.querySelector('.katex').getBoundingClientRect();
+                 return {cut: m.getBoundingClientRect().left - math.left,
+                         wide: m.scrollWidth > m.clientWidth,
+                         focusable: m.tabIndex === 0};
+               })"""
+        )
+        assert blocks, "no display equations"
+        assert all(b["cut"] <= 1 for b in blocks), f"an equation starts off screen: {blocks}"
+        assert any(b["wide"] for b in blocks), "no equation is wider than a phone (test is moot)"
+        assert all(b["focusable"] for b in blocks if b["wide"]), "a scrolling equation has no tab stop"
     finally:
         context.close()
 

@@ -11,12 +11,17 @@ own headers so that no page repeats them by hand:
 
 * ``{course-chapter-map}``: a table of every chapter with its title and summary;
 * ``{course-syllabus}``: per chapter, objectives, prerequisites, time and exercise list.
+
+After the build it makes the pages lighter for readers on phones: the theme's icon fonts are
+cut down to the icons the site shows (``tools.iconfont``) and syntax-highlighting spans that
+change nothing on screen are removed (``tools.slimcode``).
 """
 from __future__ import annotations
 
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +173,10 @@ def _is_thebe(asset: Any) -> bool:
     return "thebe" in str(asset).lower() or "THEBE_JS_URL" in body
 
 
+def _is_math(asset: Any) -> bool:
+    return "katex" in str(getattr(asset, "filename", asset)).lower()
+
+
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
@@ -178,8 +187,9 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
     # The notebooks' Colab badge is served from the site itself: no third-party request.
     depth = pagename.count("/")
     context["body"] = body = body.replace(COLAB_BADGE, "../" * depth + "_static/colab-badge.svg")
-    # Page weight: MathJax (1.2 MB) only on pages that have math. (The theme's 1.5 MB
-    # fontawesome.js is removed by book/_templates/static/webpack-macros.html.)
+    # Page weight: KaTeX's stylesheet (and, without Node.js, its scripts) only on pages that
+    # have math. (The theme's 1.5 MB fontawesome.js is removed by
+    # book/_templates/static/webpack-macros.html.)
     # Thebe is not used (Colab is the launch target); Jupyter Book registers its config script
     # twice, which redeclares a const and raises a page error, so its assets are dropped.
     # Every script file loads deferred (in order, after parsing), so none blocks the first
@@ -187,9 +197,12 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
     has_math = 'class="math' in body
     context["script_files"] = [
         _deferred(s) for s in context.get("script_files", [])
-        if not _is_thebe(s) and (has_math or "mathjax" not in str(s).lower())
+        if not _is_thebe(s) and (has_math or not _is_math(s))
     ]
-    context["css_files"] = [c for c in context.get("css_files", []) if "thebe" not in str(c).lower()]
+    context["css_files"] = [
+        c for c in context.get("css_files", [])
+        if "thebe" not in str(c).lower() and (has_math or not _is_math(c))
+    ]
     srcdir = Path(app.srcdir)
     metatags = context.get("metatags", "")
     title = html.escape(re.sub("<[^>]+>", "", context.get("title", "")))
@@ -223,7 +236,32 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
     context["body"] = banner + context.get("body", "")
 
 
+def _math_fallback(app: Any, config: Any) -> None:
+    """Typeset math in the browser when Node.js is missing (the published site always has it)."""
+    if getattr(config, "katex_prerender", False) and shutil.which("node") is None:
+        config.katex_prerender = False
+        print("course: Node.js not found; math will be typeset by KaTeX in the browser")
+
+
+def _lighten(app: Any, exception: Exception | None) -> None:
+    """Subset the icon fonts and drop plain highlighting spans in the built site."""
+    try:  # imported as tools.course_sphinx, or as course_sphinx from tools/ by Jupyter Book
+        from tools import iconfont, slimcode
+    except ImportError:
+        import iconfont
+        import slimcode
+
+    if exception is not None or app.builder.format != "html":
+        return
+    site = Path(app.outdir)
+    iconfont.subset_site(site)
+    slimcode.slim_site(site)
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("config-inited", _math_fallback)
+    # After the theme rewrites pygments.css (its own build-finished handler, priority 500).
+    app.connect("build-finished", _lighten, priority=900)
     app.connect("html-page-context", _page_context)
     app.add_directive("course-chapter-map", _markdown_directive(chapter_map_markdown))
     app.add_directive("course-syllabus", _markdown_directive(syllabus_markdown))
