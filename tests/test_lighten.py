@@ -1,4 +1,4 @@
-"""Unit tests for the build steps that make pages lighter: icon fonts and plain code spans."""
+"""Unit tests for the build steps that make pages lighter: icon and math fonts, code spans."""
 from __future__ import annotations
 
 import html
@@ -8,7 +8,9 @@ from pathlib import Path
 import pydata_sphinx_theme
 from fontTools.ttLib import TTFont
 
-from tools import iconfont, slimcode
+from tools import iconfont, mathfont, slimcode
+
+ROOT = Path(__file__).resolve().parent.parent
 
 THEME_FONTS = (
     Path(pydata_sphinx_theme.__file__).parent
@@ -121,3 +123,34 @@ def test_unwrap_keeps_the_text_and_the_coloured_tokens():
 
 def test_unwrap_without_plain_classes_changes_nothing():
     assert slimcode.unwrap(CODE, set()) == CODE
+
+
+KATEX = (
+    '<p>Loss <span class="math"><span class="katex"><span class="katex-mathml"><math><mi>L</mi>'
+    '</math></span><span class="katex-html" aria-hidden="true"><span class="base">'
+    '<span class="strut" style="height:1em"></span><span class="mord mathnormal">L</span>'
+    '<span class="mrel">=</span><br><span class="mord">σ</span><svg><path d="M0 0"/></svg>'
+    '<span class="mord">₁</span></span></span></span></span> is low.</p>'
+)
+
+
+def test_math_characters_are_those_katex_draws():
+    # The MathML copy (read by screen readers, never drawn) and the prose around do not count.
+    assert mathfont.math_characters(KATEX) == {"L", "=", "σ", "₁"}
+    assert mathfont.math_characters("<p>no math</p>") == set()
+
+
+def test_math_fonts_keep_every_character_any_formula_draws(tmp_path: Path):
+    originals = ROOT / "book" / "_static" / "katex" / "fonts"
+    site = tmp_path / "site"
+    (site / "_static" / "katex" / "fonts").mkdir(parents=True)
+    for name in ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"):
+        (site / "_static" / "katex" / "fonts" / name).write_bytes((originals / name).read_bytes())
+    (site / "page.html").write_text(KATEX, encoding="utf-8")
+    sizes = mathfont.subset_site(site, originals)
+    assert all(after < before for before, after in sizes.values())
+    for name in sizes:
+        full = set(TTFont(originals / name).getBestCmap())
+        kept = set(TTFont(site / "_static" / "katex" / "fonts" / name).getBestCmap())
+        wanted = {ord(c) for c in "L=σ₁"} | {ord(c) for c in mathfont.ALWAYS}
+        assert kept == wanted & full, name

@@ -79,6 +79,27 @@ def test_pages_are_light(site: Path):
         assert elements <= MAX_ELEMENTS, f"{path.stem}: {elements:,} elements"
 
 
+def test_math_fonts_hold_every_character_of_every_formula(site: Path):
+    from fontTools.ttLib import TTFont
+
+    from tools.mathfont import math_characters
+
+    drawn: set[str] = set()
+    for page in site.rglob("*.html"):
+        drawn |= math_characters(page.read_text(encoding="utf-8"))
+    assert len(drawn) > 50
+    originals = ROOT / "book" / "_static" / "katex" / "fonts"
+    fonts = sorted((site / "_static" / "katex" / "fonts").glob("*.woff2"))
+    for font in fonts:
+        full = set(TTFont(originals / font.name).getBestCmap())
+        kept = set(TTFont(font).getBestCmap())
+        lost = {chr(p) for p in full - kept} & drawn
+        assert not lost, f"{font.name} lost characters that formulas draw: {sorted(lost)}"
+    before = sum((originals / font.name).stat().st_size for font in fonts)
+    after = sum(font.stat().st_size for font in fonts)
+    assert after < 0.7 * before, f"math fonts not cut down: {after:,} of {before:,} bytes"
+
+
 def test_math_is_typeset_at_build_time(site: Path):
     html = (site / "notebooks" / f"{MATH_CHAPTER}.html").read_text(encoding="utf-8")
     assert html.count('class="katex"') > 20

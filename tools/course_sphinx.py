@@ -13,8 +13,9 @@ own headers so that no page repeats them by hand:
 * ``{course-syllabus}``: per chapter, objectives, prerequisites, time and exercise list.
 
 After the build it makes the pages lighter for readers on phones: the theme's icon fonts are
-cut down to the icons the site shows (``tools.iconfont``) and syntax-highlighting spans that
-change nothing on screen are removed (``tools.slimcode``).
+cut down to the icons the site shows (``tools.iconfont``), KaTeX's fonts to the characters its
+formulas use (``tools.mathfont``), and syntax-highlighting spans that change nothing on screen
+are removed (``tools.slimcode``).
 """
 from __future__ import annotations
 
@@ -246,9 +247,10 @@ def _math_fallback(app: Any, config: Any) -> None:
 def _lighten(app: Any, exception: Exception | None) -> None:
     """Subset the icon fonts and drop plain highlighting spans in the built site."""
     try:  # imported as tools.course_sphinx, or as course_sphinx from tools/ by Jupyter Book
-        from tools import iconfont, slimcode
+        from tools import iconfont, mathfont, slimcode
     except ImportError:
         import iconfont
+        import mathfont
         import slimcode
 
     if exception is not None or app.builder.format != "html":
@@ -256,6 +258,10 @@ def _lighten(app: Any, exception: Exception | None) -> None:
     site = Path(app.outdir)
     iconfont.subset_site(site)
     slimcode.slim_site(site)
+    for static in app.config.html_static_path:
+        originals = Path(app.confdir) / static / "katex" / "fonts"
+        if originals.is_dir():
+            mathfont.subset_site(site, originals)
 
 
 def setup(app: Any) -> dict[str, Any]:
