@@ -97,3 +97,16 @@ def test_lighthouse_reports_the_median_and_fails_a_missed_target(monkeypatch, ca
     assert "| a.html | 0.93 | 1.00 | 1.00 | 1.00 |" in capsys.readouterr().out
     assert lighthouse._report("http://site", ["b.html"], runs=1) == 1
     assert "0.90 ✗" in capsys.readouterr().out
+
+
+def test_math_falls_back_to_the_browser_without_node(monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    config = SimpleNamespace(katex_prerender=True)
+    monkeypatch.setattr(course_sphinx.shutil, "which", lambda name: "/usr/bin/node")
+    course_sphinx._math_fallback(None, config)
+    assert config.katex_prerender is True
+    monkeypatch.setattr(course_sphinx.shutil, "which", lambda name: None)
+    course_sphinx._math_fallback(None, config)
+    assert config.katex_prerender is False
+    assert "Node.js not found" in capsys.readouterr().out
