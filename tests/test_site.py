@@ -74,7 +74,7 @@ def test_pages_are_light(site: Path):
         html = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
         assert "searchindex.js" not in html, f"{path.stem}: loads the search index"
         assert '<span class="n">' not in html, f"{path.stem}: plain code spans left"
-        assert '<span class="k">' in html or path.stem == "15_distributed", f"{path.stem}: keywords lost"
+        assert '<span class="k">' in html, f"{path.stem}: keywords lost"
         elements = len(re.findall(r"<[a-zA-Z]", html))
         assert elements <= MAX_ELEMENTS, f"{path.stem}: {elements:,} elements"
 

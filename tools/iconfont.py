@@ -66,7 +66,11 @@ def direct_code_points(css: str) -> set[int]:
 
 
 def used_icon_classes(css_texts: Iterable[str], page_texts: Iterable[str]) -> set[str]:
-    """The ``fa-*`` icon classes that the pages and scripts name and the stylesheets define."""
+    """The ``fa-*`` icon classes that the stylesheets define and the pages name.
+
+    ``page_texts`` are the HTML pages and the scripts they load (scripts add icons such as the
+    search dialog's close button).
+    """
     defined: set[str] = set()
     for css in css_texts:
         defined |= set(icon_classes(css))
@@ -76,21 +80,18 @@ def used_icon_classes(css_texts: Iterable[str], page_texts: Iterable[str]) -> se
     return defined & named
 
 
-def used_code_points(css_texts: Iterable[str], page_texts: Iterable[str]) -> set[int]:
+def used_code_points(css_texts: Iterable[str], used: set[str]) -> set[int]:
     """Every icon code point the site can display.
 
-    ``css_texts`` are the stylesheets; ``page_texts`` are the HTML pages and the scripts they
-    load (scripts add icons such as the search dialog's close button).
+    ``css_texts`` are the stylesheets; ``used`` the icon classes the pages and scripts name
+    (from :func:`used_icon_classes`).
     """
-    css_list = list(css_texts)
-    icons: dict[str, set[int]] = {}
     points: set[int] = set()
-    for css in css_list:
-        for name, found in icon_classes(css).items():
-            icons.setdefault(name, set()).update(found)
+    for css in css_texts:
         points |= direct_code_points(css)
-    for name in used_icon_classes(css_list, page_texts):
-        points |= icons[name]
+        for name, found in icon_classes(css).items():
+            if name in used:
+                points |= found
     return points
 
 
@@ -153,8 +154,8 @@ def subset_site(site: Path) -> dict[str, tuple[int, int]]:
     sheets = sorted((site / "_static").rglob("*.css"))
     css = [_original(site, p).read_text(encoding="utf-8") for p in sheets]
     pages = [p.read_text(encoding="utf-8", errors="replace") for p in [*site.rglob("*.html"), *_loaded_scripts(site)]]
-    points = used_code_points(css, pages)
     used = used_icon_classes(css, pages)
+    points = used_code_points(css, used)
     for sheet, text in zip(sheets, css, strict=True):
         slim = strip_unused_rules(text, used)
         if slim != text:
