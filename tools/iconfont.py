@@ -113,7 +113,7 @@ def subset_font(source: Path, target: Path, points: set[int]) -> tuple[int, int]
     ``source`` and ``target`` may be the same file. Returns the sizes in bytes before and after.
     """
     before = source.stat().st_size
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)  # same input, same bytes: reproducible builds
     available = set(font.getBestCmap())
     keep = sorted(points & available)
     options = subset.Options()
