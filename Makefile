@@ -9,7 +9,7 @@ NB ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # Tests run on two workers; each notebook stays on one worker (nbval needs loadscope).
 WORKERS ?= 2
 
-.PHONY: help venv book test test-notebooks test-tools execute student bench bench-site badges clean
+.PHONY: help venv book test test-notebooks test-tools execute student bench bench-site dispatch badges clean
 
 help:
 	@echo "make book     set up .venv and build the site into _build/html (warnings are errors)"
@@ -18,6 +18,7 @@ help:
 	@echo "make student  write student versions (solutions stripped) into _build/student"
 	@echo "make bench    time every notebook against its budget"
 	@echo "make bench-site  Lighthouse scores for the built site"
+	@echo "make dispatch [NB=...]  nbval under every CPU dispatch level this host can emulate"
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,11 +41,14 @@ badges: $(STAMP)
 	$(PY) -m tools.badges $(NB)
 
 test: $(STAMP)
-	# nbval here runs on 2 threads; tests/test_standalone.py re-checks every notebook on 1 thread, offline.
-	OMP_NUM_THREADS=2 $(PY) -m pytest -c tests/pytest.ini --rootdir . -n $(WORKERS) --dist loadscope tests notebooks
+	# Notebook kernels start in the reference environment (tools/reference_env.py, via tests/nbval_env.py).
+	$(PY) -m pytest -c tests/pytest.ini --rootdir . -n $(WORKERS) --dist loadscope tests notebooks
 
 bench: $(STAMP)
 	$(PY) -m tools.bench $(NB)
+
+dispatch: $(STAMP)
+	$(PY) -m tools.dispatch $(NB)
 
 bench-site: $(STAMP) book
 	$(PY) -m tools.lighthouse _build/html

@@ -1,19 +1,35 @@
-"""pytest plugin: nbval kernels get the same environment as ``make execute``.
+"""pytest plugin: nbval kernels start in the reference CPU environment, as ``make execute``'s do.
 
-The reference outputs are produced by :mod:`tools.execute` with ``KERNEL_ENV`` (CPU only,
-deprecations as errors). nbval's kernels inherit this process's environment, so setting it
-here makes the comparison like for like. The GPU lane sets ``COURSE_GPU_LANE=1`` to keep its
-GPU visible.
+nbval's kernels inherit this process's environment, so setting it here makes the comparison
+like for like however pytest is started (``make test``, a plain ``pytest -c tests/pytest.ini
+--rootdir . notebooks``, the standalone test, CI). ``--cpu-dispatch LEVEL`` checks the stored
+outputs under another dispatch level instead (:data:`tools.reference_env.LEVELS`), which is how
+``make dispatch`` finds cells that depend on the CPU. The GPU lane sets ``COURSE_GPU_LANE=1`` to
+keep its GPU visible.
 """
 from __future__ import annotations
 
 import os
 
-from tools.execute import KERNEL_ENV
+import pytest
+
+from tools import reference_env
 
 
-def pytest_configure(config) -> None:  # noqa: ARG001 (pytest hook signature)
-    env = dict(KERNEL_ENV)
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--cpu-dispatch",
+        default="reference",
+        choices=sorted(reference_env.LEVELS),
+        help="CPU dispatch level for notebook kernels (default: reference, the one outputs are stored in)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    reference_env.apply(os.environ, config.getoption("--cpu-dispatch"))
     if os.environ.get("COURSE_GPU_LANE") == "1":
-        env.pop("CUDA_VISIBLE_DEVICES")
-    os.environ.update(env)
+        os.environ.pop("CUDA_VISIBLE_DEVICES", None)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"notebook kernels: CPU dispatch {config.getoption('--cpu-dispatch')!r} ({reference_env.describe_cpu()})"

@@ -1,10 +1,10 @@
-"""Each chapter runs alone, offline, on one thread, and prints what is stored.
+"""Each chapter runs alone, offline, and prints what is stored.
 
 A notebook is copied alone into an empty temporary directory (as Colab opens it) and checked
 with nbval inside a new network namespace whose only interface is loopback (the kernel needs
-it), with ``OMP_NUM_THREADS=1``. The main nbval run uses the machine's cores (2 in CI), so
-together they prove the outputs do not depend on the thread count. It must leave no file
-behind, neither in its working directory nor in its TMPDIR.
+it). Its kernel starts in the reference CPU environment like every nbval kernel
+(``tests/nbval_env.py``). It must leave no file behind, neither in its working directory nor in
+its TMPDIR.
 
 Where `unshare -n` is not permitted the test skips with a message, unless
 ``COURSE_REQUIRE_OFFLINE=1`` (set by CI), which turns the skip into a failure.
@@ -54,7 +54,7 @@ def test_runs_alone_offline_and_leaves_nothing(path: Path, tmp_path: Path, reque
     # pytest-xdist's deep tmp_path made worker processes hang.
     scratch = Path(tempfile.mkdtemp(prefix="nb-"))
     request.addfinalizer(lambda: shutil.rmtree(scratch, ignore_errors=True))
-    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": str(ROOT)}
     nbval = [
         sys.executable, "-m", "pytest", "-c", str(ROOT / "tests" / "pytest.ini"),
         "--rootdir", str(ROOT), "-p", "no:xdist", "-q", str(alone / path.name),

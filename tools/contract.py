@@ -125,7 +125,6 @@ def check_header(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     setup = cells[0].source if cells else ""
     for needle, why in [
         ('"google.colab" in sys.modules', "installs only on Colab"),
-        ("torch.set_num_threads(1)", "fixes the thread count"),
         ("torch.manual_seed(", "seeds torch"),
         ("np.random.seed(", "seeds NumPy"),
         ("random.seed(", "seeds random"),
@@ -133,6 +132,14 @@ def check_header(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     ]:
         if needle not in setup:
             problems.append(f"the setup cell (first code cell) {why}: missing `{needle}`")
+    # The reference environment pins threads and CPU dispatch for CI (tools/reference_env.py);
+    # a pin in the chapter would only slow learners' runs.
+    for needle in ("set_num_threads(", "ATEN_CPU_CAPABILITY", "MKL_CBWR", "ONEDNN_MAX_CPU_ISA"):
+        if needle in setup:
+            problems.append(
+                f"the setup cell pins `{needle}`: that belongs to the reference environment "
+                "(tools/reference_env.py), not to learners' runs"
+            )
     return problems
 
 

@@ -2,7 +2,9 @@
 
 This is the only way stored outputs are produced (``make execute``). The notebook is
 copied alone into an empty temporary directory and run there, exactly as Colab opens it,
-so a chapter that secretly reads a repository file fails here first.
+so a chapter that secretly reads a repository file fails here first. The kernel starts in
+the reference CPU environment (:mod:`tools.reference_env`): one thread, no GPU, and every math
+library's kernel choice pinned to the x86-64 baseline, so the outputs hold on any CI host.
 
 The stored notebook is replaced only when every cell ran cleanly: no exception outside a
 ``raises-exception`` cell, and nothing written to stderr (a warning is a failure). On
@@ -15,7 +17,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import sys
@@ -27,21 +28,12 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from tools import reference_env
 from tools.contract import check_clean_outputs, check_executed_in_order
 from tools.nbio import NotebookError, read_notebook, write_notebook
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 600
-
-#: Environment the reference kernel runs in. CPU only (GPU numbers are never stored) and
-#: deprecations raised as errors, so a FutureWarning can never reach a stored output.
-KERNEL_ENV = {
-    "CUDA_VISIBLE_DEVICES": "",
-    "PYTHONWARNINGS": "error::FutureWarning,error::DeprecationWarning:__main__",
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-    "TQDM_MININTERVAL": "1000",
-}
-
 
 class ExecutionFailed(Exception):
     """A cell raised, or wrote to stderr, where it was not allowed to."""
@@ -122,7 +114,7 @@ def run_in_empty_dir(
     notebook left behind in its working directory. With ``allow_errors`` false a failing
     cell raises :class:`ExecutionFailed` naming the cell.
     """
-    env = {**os.environ, **KERNEL_ENV}
+    env = reference_env.environment()
     workdir = Path(tempfile.mkdtemp(prefix="execute-"))
     try:
         nbformat.write(nb, workdir / name)
