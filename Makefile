@@ -48,7 +48,7 @@ bench: $(STAMP)
 	$(PY) -m tools.bench $(NB)
 
 dispatch: $(STAMP)
-	$(PY) -m tools.dispatch $(NB)
+	$(PY) -m tools.dispatch --workers $(WORKERS) $(NB)
 
 bench-site: $(STAMP) book
 	$(PY) -m tools.lighthouse _build/html

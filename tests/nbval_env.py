@@ -17,6 +17,7 @@ from tools import reference_env
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--cpu-dispatch``."""
     parser.addoption(
         "--cpu-dispatch",
         default="reference",
@@ -26,10 +27,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    reference_env.apply(os.environ, config.getoption("--cpu-dispatch"))
+    """Put the chosen level into this process's environment, which every kernel inherits."""
+    level = config.getoption("--cpu-dispatch")
+    if level != "reference":  # the reference runs anywhere; another level must suit this CPU
+        try:
+            reference_env.check_level(level)
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+    reference_env.apply(os.environ, level)
     if os.environ.get("COURSE_GPU_LANE") == "1":
         os.environ.pop("CUDA_VISIBLE_DEVICES", None)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
+    """Say which dispatch level the kernels use, and on which CPU."""
     return f"notebook kernels: CPU dispatch {config.getoption('--cpu-dispatch')!r} ({reference_env.describe_cpu()})"

@@ -81,3 +81,23 @@ def test_deprecated_patterns_each_caught():
 )
 def test_torch_load_check_reads_the_whole_call(source: str, flagged: bool):
     assert contract.torch_load_without_weights_only(source) is flagged
+
+
+@pytest.mark.parametrize(
+    "source, pins",
+    [
+        ("torch.set_num_threads(1)\nSEED = 0", ["set_num_threads("]),
+        ('os.environ["ATEN_CPU_CAPABILITY"] = "default"', ["ATEN_CPU_CAPABILITY"]),
+        ('os.environ.setdefault("OMP_NUM_THREADS", "1")', ["OMP_NUM_THREADS"]),
+        ("SEED = 0  # never torch.set_num_threads(1) here", []),
+        ("SEED = 0", []),
+    ],
+)
+def test_setup_pins_are_found_in_code_not_comments(source: str, pins: list[str]):
+    assert contract.setup_pins(source) == pins
+
+
+def test_header_check_names_the_thread_pin_of_its_broken_fixture():
+    path = FIXTURES / "99_broken_header.ipynb"
+    problems = contract.check_header(read_notebook(path), path)
+    assert any("pins `set_num_threads(`" in p for p in problems), problems

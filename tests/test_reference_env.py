@@ -10,6 +10,7 @@ the same probe must fail, so the probe can tell the difference.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,12 +18,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools import execute, reference_env
+from tools import dispatch, execute, reference_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Runs inside the kernel; prints one line per library. Each line is compared by nbval.
-PROBE = r'''
+#: Runs inside the kernel: helpers, then one cell per library, each compared by nbval.
+PROBE_SETUP = r'''
 import ctypes, os, tempfile
 import numpy as np
 import threadpoolctl
@@ -46,31 +47,37 @@ def onednn_isa():
         sink.seek(0)
         return next(l.split("isa:")[1].strip() for l in sink if "isa:" in l)
 
+def mkl_cbwr():
+    """MKL's own answer: the branch it runs (3 = COMPATIBLE), not the variable's text."""
+    lib = ctypes.CDLL(os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cpu.so"))
+    lib.mkl_serv_cbwr_get.restype, lib.mkl_serv_cbwr_get.argtypes = ctypes.c_int, [ctypes.c_int]
+    return hex(lib.mkl_serv_cbwr_get(-1))
+
 blas = {i["internal_api"]: i for i in threadpoolctl.threadpool_info()}
-print("aten:", torch.backends.cpu.get_cpu_capability())
-print("onednn:", onednn_isa())
-print("numpy avx2/avx512 groups:", __cpu_features__["X86_V3"] or __cpu_features__["X86_V4"])
-print("openblas:", blas["openblas"]["architecture"])
-print("mkl:", os.environ.get("MKL_CBWR"), "| fbgemm:", os.environ.get("FBGEMM_ENABLE_INSTRUCTIONS"))
-print("threads:", torch.get_num_threads(), "| cuda devices:", torch.cuda.device_count())
 '''
 
-EXPECTED = (
-    "aten: DEFAULT\n"
-    "onednn: Intel SSE4.1\n"
-    "numpy avx2/avx512 groups: False\n"
-    "openblas: Nehalem\n"
-    "mkl: COMPATIBLE,STRICT | fbgemm: AVX2\n"
-    "threads: 1 | cuda devices: 0\n"
-)
+#: (library, probe cell, what the reference environment must make it print)
+PROBES = [
+    ("aten", 'print("aten:", torch.backends.cpu.get_cpu_capability())', "aten: DEFAULT\n"),
+    ("onednn", 'print("onednn:", onednn_isa(), "| bf16:", torch.ops.mkldnn._is_mkldnn_bf16_supported())',
+     "onednn: Intel SSE4.1 | bf16: False\n"),
+    ("mkl", 'print("mkl cbwr:", mkl_cbwr())', "mkl cbwr: 0x3\n"),
+    ("numpy", 'print("numpy avx2/avx512 groups:", __cpu_features__["X86_V3"] or __cpu_features__["X86_V4"])',
+     "numpy avx2/avx512 groups: False\n"),
+    ("openblas", 'print("openblas:", blas["openblas"]["architecture"])', "openblas: Nehalem\n"),
+    ("threads", 'print("threads:", torch.get_num_threads(), blas["openblas"]["num_threads"], "| cuda:", torch.cuda.device_count())',
+     "threads: 1 1 | cuda: 0\n"),
+]
 
 
 def probe_notebook(path: Path) -> Path:
-    """A one-cell notebook whose stored output is what the reference environment must print."""
+    """The probe as a notebook whose stored outputs are what the reference environment prints."""
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell(PROBE, execution_count=1)
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=EXPECTED)]
-    nb.cells = [cell]
+    nb.cells = [nbformat.v4.new_code_cell(PROBE_SETUP, execution_count=1)]
+    for number, (_, source, expected) in enumerate(PROBES, start=2):
+        cell = nbformat.v4.new_code_cell(source, execution_count=number)
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=expected)]
+        nb.cells.append(cell)
     nbformat.write(nb, path)
     return path
 
@@ -93,16 +100,25 @@ def test_nbval_kernel_runs_in_the_reference_environment(tmp_path: Path):
 
 @pytest.mark.slow
 def test_probe_notices_a_kernel_outside_it(tmp_path: Path):
-    result = run_nbval(probe_notebook(tmp_path / "probe.ipynb"), "--cpu-dispatch", "native")
-    assert result.returncode == 1, result.stdout[-3000:]
-    assert "aten: DEFAULT" in result.stdout and "1 failed" in result.stdout, result.stdout[-3000:]
+    """Under ``native`` every library but the thread count answers differently (any CI host has
+    AVX2), so each of those probe cells must fail: none of them merely echoes a variable."""
+    result = run_nbval(probe_notebook(tmp_path / "probe.ipynb"), "--cpu-dispatch", "native", "-rf")
+    failed = {int(n) for n in re.findall(r"^FAILED \S*::Cell (\d+)", result.stdout, re.MULTILINE)}
+    names = {PROBES[n - 1][0] for n in failed}
+    assert names == {"aten", "onednn", "mkl", "numpy", "openblas"}, result.stdout[-3000:]
 
 
 @pytest.mark.slow
-def test_make_execute_kernel_runs_in_the_reference_environment(tmp_path: Path):
+def test_make_execute_kernel_runs_in_the_reference_environment(tmp_path: Path, monkeypatch):
+    # This process already runs pinned (the plugin); unpin it, so only execute can pin the kernel.
+    for name in (*reference_env.DISPATCH_VARIABLES, *reference_env.THREAD_VARIABLES):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ATEN_CPU_CAPABILITY", "avx2")
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
     nb = nbformat.read(probe_notebook(tmp_path / "probe.ipynb"), as_version=4)
     nb, _, _ = execute.run_in_empty_dir(nb, "probe.ipynb")
-    assert nb.cells[0].outputs[0]["text"] == EXPECTED
+    printed = [cell.outputs[0]["text"] for cell in nb.cells[1:]]
+    assert printed == [expected for _, _, expected in PROBES]
 
 
 def test_every_level_names_every_switch():
@@ -110,6 +126,7 @@ def test_every_level_names_every_switch():
         env = reference_env.kernel_env(level)
         assert set(reference_env.DISPATCH_VARIABLES) <= set(env), level
         assert env["OMP_NUM_THREADS"] == "1" and env["CUDA_VISIBLE_DEVICES"] == ""
+    assert reference_env.kernel_env("native", threads=None)["OMP_NUM_THREADS"] is None
     assert all(reference_env.kernel_env("native")[v] is None for v in reference_env.DISPATCH_VARIABLES)
 
 
@@ -124,8 +141,39 @@ def test_apply_removes_switches_left_in_the_shell():
 
 
 def test_levels_follow_the_cpu_flags(tmp_path: Path):
-    avx2_only = frozenset({"sse4_2", "popcnt", "avx2", "fma"})
-    assert reference_env.levels_available(avx2_only) == ["reference", "avx2", "native"]
+    avx2 = reference_env.REQUIRES["avx2"]
+    assert reference_env.levels_available(avx2) == ["reference", "avx2", "native"]
+    assert reference_env.levels_available(frozenset({"avx2"})) == ["native"]
+    with pytest.raises(ValueError, match="lacks"):
+        reference_env.check_level("avx512", avx2)
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text("model name\t: Test CPU\nflags\t\t: fpu sse4_2 avx2 avx512f amx_tile\n")
     assert reference_env.describe_cpu(str(cpuinfo)) == "Test CPU; amx_tile avx2 avx512f"
+
+
+def test_dispatch_table_reads_failing_cells_from_pytest():
+    output = (
+        "FAILED notebooks/06_training_loop.ipynb::Cell 24 - Notebook cell execution failed\n"
+        "FAILED notebooks/06_training_loop.ipynb::Cell 3 - Notebook cell execution failed\n"
+        "FAILED notebooks/14_deployment.ipynb::Cell 19 - Notebook cell execution failed\n"
+        "FAILED tests/test_tools.py::test_something - AssertionError\n"
+    )
+    cells = dispatch.failing_cells(output)
+    assert cells == {"06": [3, 24], "14": [19]}
+    assert dispatch.format_cells(cells) == "06: 3, 24; 14: 19"
+    assert dispatch.format_cells({}) == "none"
+
+
+@pytest.mark.slow
+def test_learner_runs_use_the_machines_own_kernels(tmp_path: Path):
+    """`--learner` (the scheduled jobs, `make bench --learner`) runs unpinned: native kernels."""
+    nb = nbformat.read(probe_notebook(tmp_path / "probe.ipynb"), as_version=4)
+    nb, _, _ = execute.run_in_empty_dir(nb, "probe.ipynb", learner=True)
+    assert nb.cells[2].outputs[0]["text"] != PROBES[0][2], "a learner run should not be pinned"
+
+
+def test_learner_runs_never_write_stored_outputs(tmp_path: Path):
+    with pytest.raises(ValueError, match="reference environment"):
+        execute.execute(tmp_path / "any.ipynb", learner=True)
+    with pytest.raises(SystemExit):
+        execute.main(["--learner", str(tmp_path / "any.ipynb")])

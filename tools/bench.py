@@ -1,7 +1,8 @@
 """Time every chapter against its budget (`make bench`).
 
-Each notebook is executed as `make execute` would (fresh kernel, empty directory, pinned
-environment) and timed. The floor is a fresh kernel that only imports torch, torchvision and
+Each notebook is executed as `make execute` would (fresh kernel, empty directory, the reference
+environment, which is what CI pays for) and timed; ``--learner`` times it as a learner's machine
+runs it instead (native kernels, all cores). The floor is a fresh kernel that only imports torch, torchvision and
 matplotlib. A notebook over budget is reported; one over ``FAIL_FACTOR`` times its budget
 fails the run. Timings are measurements: they live here, never in compared output.
 
@@ -30,24 +31,25 @@ def budget(path: Path) -> float:
     return 2 * BUDGET_S if path.name[:2] in HEAVY else BUDGET_S
 
 
-def floor_seconds() -> float:
+def floor_seconds(learner: bool = False) -> float:
     """A fresh kernel importing torch, torchvision and matplotlib: the floor of any chapter."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import torch, torchvision, matplotlib.pyplot")]
-    _, elapsed, _ = run_in_empty_dir(nb, "floor.ipynb")
+    _, elapsed, _ = run_in_empty_dir(nb, "floor.ipynb", learner=learner)
     return elapsed
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--learner", action="store_true", help="native kernels and all cores, as learners run")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
     rows, status = [], 0
-    floor = floor_seconds()
+    floor = floor_seconds(args.learner)
     for path in paths:
         try:
-            nb, elapsed, _ = run_in_empty_dir(read_notebook(path), path.name)
+            nb, elapsed, _ = run_in_empty_dir(read_notebook(path), path.name, learner=args.learner)
             check_outputs(nb, path)
         except (NotebookError, ExecutionFailed) as error:
             rows.append((path.name, None, budget(path), f"FAILED: {error}"))

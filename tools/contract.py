@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from tools import reference_env
 from tools.nbio import NotebookError, read_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,6 +107,18 @@ def check_clean_outputs(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     return problems
 
 
+#: Calls that pin threads or kernels; with the reference environment's variable names (from
+#: tools/reference_env.py) they make the pins a setup cell must not contain.
+_PIN_CALLS = ("set_num_threads(", "set_num_interop_threads(", "threadpool_limits(")
+
+
+def setup_pins(source: str) -> list[str]:
+    """Thread or CPU-dispatch pins in code (comments ignored): CI's business, not the chapter's."""
+    code = strip_comments(source)
+    names = [*reference_env.DISPATCH_VARIABLES, *reference_env.THREAD_VARIABLES, *_PIN_CALLS]
+    return [name for name in names if name in code]
+
+
 def check_header(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     """Title, Colab badge for this file, objectives, prerequisites, time; then the setup cell."""
     problems = []
@@ -132,14 +145,11 @@ def check_header(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     ]:
         if needle not in setup:
             problems.append(f"the setup cell (first code cell) {why}: missing `{needle}`")
-    # The reference environment pins threads and CPU dispatch for CI (tools/reference_env.py);
-    # a pin in the chapter would only slow learners' runs.
-    for needle in ("set_num_threads(", "ATEN_CPU_CAPABILITY", "MKL_CBWR", "ONEDNN_MAX_CPU_ISA"):
-        if needle in setup:
-            problems.append(
-                f"the setup cell pins `{needle}`: that belongs to the reference environment "
-                "(tools/reference_env.py), not to learners' runs"
-            )
+    problems += [
+        f"the setup cell pins `{pin}`: that belongs to the reference environment "
+        "(tools/reference_env.py), not to learners' runs"
+        for pin in setup_pins(setup)
+    ]
     return problems
 
 

@@ -107,14 +107,17 @@ def run_in_empty_dir(
     name: str,
     timeout: int = CELL_TIMEOUT_S,
     allow_errors: bool = False,
+    learner: bool = False,
 ) -> tuple[nbformat.NotebookNode, float, list[str]]:
     """Execute ``nb`` from a fresh kernel in an empty temporary directory, as Colab would.
 
+    The kernel starts in the reference environment, or with ``learner`` as a learner's does:
+    this machine's fastest kernels and all its cores (still no GPU, warnings still errors).
     Returns the executed notebook, the wall time in seconds, and the names of files the
     notebook left behind in its working directory. With ``allow_errors`` false a failing
     cell raises :class:`ExecutionFailed` naming the cell.
     """
-    env = reference_env.environment()
+    env = reference_env.environment("native", threads=None) if learner else reference_env.environment()
     workdir = Path(tempfile.mkdtemp(prefix="execute-"))
     try:
         nbformat.write(nb, workdir / name)
@@ -141,16 +144,20 @@ def run_in_empty_dir(
     return nb, elapsed, leftovers
 
 
-def execute(path: Path, timeout: int = CELL_TIMEOUT_S, write: bool = True) -> float:
+def execute(path: Path, timeout: int = CELL_TIMEOUT_S, write: bool = True, learner: bool = False) -> float:
     """Execute ``path`` in an empty temporary directory; write it back normalised.
 
-    With ``write`` false the notebook is only checked (the standalone test uses this).
+    With ``write`` false the notebook is only checked (the scheduled jobs use this), and with
+    ``learner`` it runs as on a learner's machine; stored outputs only ever come from the
+    reference environment, so ``learner`` requires ``write`` false.
 
     Returns the wall time in seconds. Raises :class:`NotebookError` for unreadable input
     and :class:`ExecutionFailed` when a cell fails; in both cases ``path`` is untouched.
     """
+    if learner and write:
+        raise ValueError("stored outputs come only from the reference environment: learner runs cannot write")
     nb = read_notebook(path)
-    nb, elapsed, leftovers = run_in_empty_dir(nb, path.name, timeout)
+    nb, elapsed, leftovers = run_in_empty_dir(nb, path.name, timeout, learner=learner)
     check_outputs(nb, path)
     if leftovers:
         raise ExecutionFailed(f"left files behind in its working directory: {leftovers}")
@@ -177,11 +184,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-write", action="store_true", help="only check that it runs cleanly; store nothing"
     )
+    parser.add_argument(
+        "--learner", action="store_true",
+        help="with --no-write: run as a learner's machine does (native kernels, all cores)",
+    )
     args = parser.parse_args(argv)
+    if args.learner and not args.no_write:
+        parser.error("--learner needs --no-write: stored outputs come only from the reference environment")
     status = 0
     for path in args.notebooks:
         try:
-            elapsed = execute(path, timeout=args.timeout, write=not args.no_write)
+            elapsed = execute(path, timeout=args.timeout, write=not args.no_write, learner=args.learner)
         except (NotebookError, ExecutionFailed) as error:
             print(f"error: {path}: {error}", file=sys.stderr)
             status = 1

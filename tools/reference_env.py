@@ -2,10 +2,10 @@
 
 The math libraries under PyTorch pick their kernels by what the CPU offers (AVX2, AVX-512,
 AMX, ...), and different kernels round differently, so an unpinned run prints other last digits
-on another CI host. The reference environment pins each library's dispatch to the x86-64
-baseline that every Intel and AMD host runs the same way, pins the thread count, and hides any
-GPU. ``make execute`` (:mod:`tools.execute`), nbval under ``make test`` (``tests/nbval_env.py``),
-the standalone test, ``make bench`` and CI all start their kernels in it.
+on another CI host. The reference environment pins each library's kernel choice to the x86-64
+baseline (SSE4.2), pins the thread count to 1, and hides any GPU. ``make execute``
+(:mod:`tools.execute`), nbval under ``make test`` (``tests/nbval_env.py``), the standalone
+test, ``make bench`` and CI all start their kernels in it.
 
 It belongs to contributors and CI only: the chapters themselves set nothing, so a learner's
 run uses every core and the fastest kernels of their machine (``book/running.md``).
@@ -13,39 +13,50 @@ run uses every core and the fastest kernels of their machine (``book/running.md`
 Other dispatch levels exist to find fragile cells: ``pytest ... --cpu-dispatch avx2`` (or
 ``make dispatch``) runs nbval with the same stored outputs under another level. A cell whose
 output changes between levels depends on the kernels chosen, which the reference pins.
+
+What it cannot pin (printed only as robust quantities, see ``book/authoring.md``):
+
+- ONNX Runtime's MLAS picks its kernels by CPUID and sizes its own thread pool; it has no switch.
+- MKL's vector maths (``torch.sqrt`` and so Adam's update) is not correctly rounded. Under QEMU,
+  which computes the approximate instructions ``rsqrtps``/``rcpps`` exactly, it gives other
+  bits than on an AMD host, even with ``MKL_CBWR=COMPATIBLE``; whether Intel and AMD hardware
+  differ there is unproven either way.
+- The C library itself: outputs assume the pinned image's glibc (Debian 12, glibc 2.36).
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, MutableMapping
 
-#: Everything but dispatch: CPU only (GPU numbers are never stored), one thread (thread count
-#: changes how sums are split, so it changes bits), deprecations as errors (a FutureWarning
-#: must never reach a stored output), the inline plot backend, quiet progress bars.
+#: Everything but dispatch: CPU only (GPU numbers are never stored), deprecations as errors (a
+#: FutureWarning must never reach a stored output), the inline plot backend, quiet progress bars.
 BASE_ENV: dict[str, str] = {
     "CUDA_VISIBLE_DEVICES": "",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
     "PYTHONWARNINGS": "error::FutureWarning,error::DeprecationWarning:__main__",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     "TQDM_MININTERVAL": "1000",
 }
 
-#: The switches, one per library that picks kernels by CPU. Each must be set before the
-#: library loads, so they go into the kernel's environment, never into a cell.
+#: One thread for torch (OpenMP, and MKL inside it) and for the OpenBLAS in NumPy and SciPy: the
+#: thread count decides how sums are split, so it changes bits.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+#: The switches, one per library that picks kernels by CPU. Each must be set before the library
+#: loads, so they go into the kernel's environment, never into a cell.
 #:
-#: - ``ATEN_CPU_CAPABILITY``: torch's own vectorised kernels (``default`` is no SIMD beyond the
+#: - ``ATEN_CPU_CAPABILITY``: torch's own vectorised kernels (``default``: no SIMD beyond the
 #:   baseline); ``torch.backends.cpu.get_cpu_capability()`` reports it.
-#: - ``MKL_CBWR``: MKL's conditional numerical reproducibility; ``COMPATIBLE`` is the mode that
-#:   gives the same bits on Intel and AMD CPUs (torch's BLAS and FFT on x86).
-#: - ``ONEDNN_MAX_CPU_ISA``: oneDNN (convolutions, bf16 and AMX paths).
+#: - ``MKL_CBWR``: MKL's conditional numerical reproducibility (torch's matmul, FFT and vector
+#:   maths on x86). ``COMPATIBLE`` is the SSE2 branch that Intel and AMD CPUs run alike.
+#: - ``ONEDNN_MAX_CPU_ISA``: oneDNN (convolutions, and the bf16/AMX paths: capped at SSE4.1,
+#:   it offers no bf16, so bf16 matmuls take the same route on every host).
 #: - ``NPY_ENABLE_CPU_FEATURES``: NumPy's SIMD loops; ``X86_V2`` is NumPy 2.4's baseline, so no
 #:   AVX2 or AVX-512 group is dispatched.
 #: - ``OPENBLAS_CORETYPE``: the OpenBLAS inside NumPy and SciPy (scikit-learn uses SciPy's).
-#: - ``FBGEMM_ENABLE_INSTRUCTIONS``: torch's int8 kernels; AVX2 is FBGEMM's floor.
-#:
-#: ONNX Runtime's MLAS has no switch: chapters print only robust quantities from it.
+#: - ``GLIBC_TUNABLES``: glibc's maths library picks FMA variants of ``exp``, ``log``, ``pow``,
+#:   ``sin`` ... on CPUs with FMA; torch's baseline kernels and NumPy call them.
+#: - ``FBGEMM_ENABLE_INSTRUCTIONS``: torch's int8 kernels (AVX2 is FBGEMM's floor). No stored
+#:   output uses them today; the pin keeps a future one honest.
 DISPATCH_VARIABLES = (
     "ATEN_CPU_CAPABILITY",
     "MKL_CBWR",
@@ -55,24 +66,27 @@ DISPATCH_VARIABLES = (
     "NPY_ENABLE_CPU_FEATURES",
     "NPY_DISABLE_CPU_FEATURES",
     "OPENBLAS_CORETYPE",
+    "GLIBC_TUNABLES",
     "FBGEMM_ENABLE_INSTRUCTIONS",
 )
 
-#: Dispatch levels by name. ``reference`` is the one stored outputs come from; the others let
-#: any host emulate a CPU at or below its own level. ``native`` sets nothing: the fastest
-#: kernels of this host, as a learner's run gets them.
+#: Dispatch levels by name. ``reference`` is the one stored outputs come from; the others let a
+#: host emulate a CPU at or below its own level (:func:`levels_available`). ``native`` sets no
+#: switch: this host's fastest kernels, as a learner gets them (threads stay pinned unless
+#: :func:`environment` is asked otherwise, so that dispatch is the only variable).
 LEVELS: dict[str, dict[str, str]] = {
     "reference": {
         "ATEN_CPU_CAPABILITY": "default",
-        "MKL_CBWR": "COMPATIBLE,STRICT",
+        "MKL_CBWR": "COMPATIBLE",
         "ONEDNN_MAX_CPU_ISA": "SSE41",
         "NPY_ENABLE_CPU_FEATURES": "X86_V2",
         "OPENBLAS_CORETYPE": "Nehalem",
+        "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2,-FMA,-FMA4",
         "FBGEMM_ENABLE_INSTRUCTIONS": "AVX2",
     },
     "avx2": {
         "ATEN_CPU_CAPABILITY": "avx2",
-        "MKL_CBWR": "AVX2",
+        "MKL_CBWR": "AVX2",  # MKL's AVX2 branch is Intel-only: on AMD it falls back to AUTO
         "ONEDNN_MAX_CPU_ISA": "AVX2",
         "NPY_ENABLE_CPU_FEATURES": "X86_V2 X86_V3",
         "OPENBLAS_CORETYPE": "Haswell",
@@ -89,31 +103,38 @@ LEVELS: dict[str, dict[str, str]] = {
     "native": {},
 }
 
-#: What each level needs from the CPU (flags as /proc/cpuinfo spells them).
+_V2 = {"sse4_1", "sse4_2", "ssse3", "popcnt", "cx16"}
+_V3 = _V2 | {"avx", "avx2", "fma", "f16c", "bmi1", "bmi2", "abm", "movbe"}
+#: What each level needs from the CPU (flags as /proc/cpuinfo spells them; ``abm`` is lzcnt).
+#: The reference's FBGEMM floor is AVX2, but only int8 ops need it and no stored output has one.
 REQUIRES: dict[str, frozenset[str]] = {
-    "reference": frozenset({"sse4_2", "popcnt"}),
-    "avx2": frozenset({"avx2", "fma"}),
-    "avx512": frozenset({"avx512f", "avx512bw", "avx512vl", "avx512dq"}),
+    "reference": frozenset(_V2),
+    "avx2": frozenset(_V3),
+    "avx512": frozenset(_V3 | {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}),
     "native": frozenset(),
 }
 
 
-def kernel_env(level: str = "reference") -> dict[str, str | None]:
+def kernel_env(level: str = "reference", threads: int | None = 1) -> dict[str, str | None]:
     """The variables a kernel at ``level`` needs; ``None`` means "must be unset".
 
     Every dispatch variable is named, so a value left in the caller's shell cannot leak in.
+    ``threads=None`` leaves the thread count to the libraries (all cores), as a learner has it.
     """
     if level not in LEVELS:
         raise ValueError(f"unknown CPU dispatch level {level!r}; choose from {sorted(LEVELS)}")
     env: dict[str, str | None] = dict.fromkeys(DISPATCH_VARIABLES)
     env.update(BASE_ENV)
+    env.update(dict.fromkeys(THREAD_VARIABLES, None if threads is None else str(threads)))
     env.update(LEVELS[level])
     return env
 
 
-def apply(environ: MutableMapping[str, str], level: str = "reference") -> MutableMapping[str, str]:
+def apply(
+    environ: MutableMapping[str, str], level: str = "reference", threads: int | None = 1
+) -> MutableMapping[str, str]:
     """Set (or unset) the variables of ``level`` in ``environ`` in place and return it."""
-    for name, value in kernel_env(level).items():
+    for name, value in kernel_env(level, threads).items():
         if value is None:
             environ.pop(name, None)
         else:
@@ -121,39 +142,50 @@ def apply(environ: MutableMapping[str, str], level: str = "reference") -> Mutabl
     return environ
 
 
-def environment(level: str = "reference", base: Mapping[str, str] | None = None) -> dict[str, str]:
+def environment(
+    level: str = "reference", base: Mapping[str, str] | None = None, threads: int | None = 1
+) -> dict[str, str]:
     """A copy of ``base`` (default: this process's environment) with ``level`` applied."""
-    return dict(apply(dict(os.environ if base is None else base), level))
+    return dict(apply(dict(os.environ if base is None else base), level, threads))
 
 
-def cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> frozenset[str]:
-    """The CPU's feature flags, or an empty set where /proc/cpuinfo is missing (not Linux)."""
+def read_cpuinfo(cpuinfo: str = "/proc/cpuinfo") -> tuple[str, frozenset[str]]:
+    """The first CPU's model name and feature flags; ``("unknown", {})`` where there is no
+    /proc/cpuinfo (macOS, Windows)."""
+    model, flags = "unknown", frozenset[str]()
     try:
         with open(cpuinfo, encoding="utf-8") as handle:
             for line in handle:
-                if line.startswith("flags"):
-                    return frozenset(line.split(":", 1)[1].split())
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and model == "unknown":
+                    model = value.strip()
+                elif key.strip() == "flags":
+                    flags = frozenset(value.split())
+                    break
     except OSError:
         pass
-    return frozenset()
+    return model, flags
 
 
 def levels_available(flags: frozenset[str] | None = None) -> list[str]:
     """The levels this host can run, in the order of :data:`LEVELS`."""
-    have = cpu_flags() if flags is None else flags
+    have = read_cpuinfo()[1] if flags is None else flags
     return [name for name, needs in REQUIRES.items() if needs <= have]
+
+
+def check_level(level: str, flags: frozenset[str] | None = None) -> None:
+    """Raise ``ValueError`` unless this host can run ``level`` (a level above the host's own
+    would fail at import, and every cell would look CPU-dependent)."""
+    available = levels_available(flags)
+    if level not in available:
+        raise ValueError(
+            f"CPU dispatch level {level!r} needs CPU features this host lacks "
+            f"({describe_cpu()}); available here: {', '.join(available) or 'none'}"
+        )
 
 
 def describe_cpu(cpuinfo: str = "/proc/cpuinfo") -> str:
     """``model name`` and the AVX/AMX flags: what a note records about the host."""
-    model = "unknown"
-    try:
-        with open(cpuinfo, encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    vector = sorted(f for f in cpu_flags(cpuinfo) if f.startswith(("avx", "amx")))
+    model, flags = read_cpuinfo(cpuinfo)
+    vector = sorted(f for f in flags if f.startswith(("avx", "amx")))
     return f"{model}; {' '.join(vector) or 'no AVX'}"
