@@ -9,7 +9,7 @@ NB ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # Tests run on two workers; each notebook stays on one worker (nbval needs loadscope).
 WORKERS ?= 2
 
-.PHONY: help venv book test test-notebooks test-tools execute student bench bench-site dispatch badges clean
+.PHONY: help venv book test test-notebooks test-tools execute student bench bench-site dispatch emulate badges clean
 
 help:
 	@echo "make book     set up .venv and build the site into _build/html (warnings are errors)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench    time every notebook against its budget"
 	@echo "make bench-site  Lighthouse scores for the built site"
 	@echo "make dispatch [NB=...]  nbval under every CPU dispatch level this host can emulate"
+	@echo "make emulate  the reference environment on QEMU-emulated Intel CPUs (needs qemu-user)"
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +50,9 @@ bench: $(STAMP)
 
 dispatch: $(STAMP)
 	$(PY) -m tools.dispatch --workers $(WORKERS) $(NB)
+
+emulate: $(STAMP)
+	$(PY) -m tools.emulate
 
 bench-site: $(STAMP) book
 	$(PY) -m tools.lighthouse _build/html

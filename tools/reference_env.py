@@ -17,16 +17,18 @@ output changes between levels depends on the kernels chosen, which the reference
 What it cannot pin (printed only as robust quantities, see ``book/authoring.md``):
 
 - ONNX Runtime's MLAS picks its kernels by CPUID and sizes its own thread pool; it has no switch.
-- MKL's vector maths (``torch.sqrt`` and so Adam's update) is not correctly rounded. Under QEMU,
-  which computes the approximate instructions ``rsqrtps``/``rcpps`` exactly, it gives other
-  bits than on an AMD host, even with ``MKL_CBWR=COMPATIBLE``; whether Intel and AMD hardware
-  differ there is unproven either way.
+- MKL's vector maths starts some functions from the approximate instructions ``rsqrtps`` and
+  ``rcpps``, which Intel and AMD CPUs compute differently, and ``MKL_CBWR`` does not change
+  that. ``sqrt`` (Adam's update) is therefore replaced by a correctly rounded one
+  (``tools/reference_site``); float32 ``asin``, ``acos``, ``atan``, ``tan``, ``log2``, ``log10``
+  and float64 ``log`` stay MKL's, and no stored output depends on them.
 - The C library itself: outputs assume the pinned image's glibc (Debian 12, glibc 2.36).
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, MutableMapping
+from pathlib import Path
 
 #: Everything but dispatch: CPU only (GPU numbers are never stored), deprecations as errors (a
 #: FutureWarning must never reach a stored output), the inline plot backend, quiet progress bars.
@@ -57,6 +59,8 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"
 #:   ``sin`` ... on CPUs with FMA; torch's baseline kernels and NumPy call them.
 #: - ``FBGEMM_ENABLE_INSTRUCTIONS``: torch's int8 kernels (AVX2 is FBGEMM's floor). No stored
 #:   output uses them today; the pin keeps a future one honest.
+#: - ``PYTHONPATH`` (prepended, never replaced): ``tools/reference_site``, whose
+#:   ``sitecustomize`` gives torch a correctly rounded CPU ``sqrt`` instead of MKL's.
 DISPATCH_VARIABLES = (
     "ATEN_CPU_CAPABILITY",
     "MKL_CBWR",
@@ -69,6 +73,9 @@ DISPATCH_VARIABLES = (
     "GLIBC_TUNABLES",
     "FBGEMM_ENABLE_INSTRUCTIONS",
 )
+
+#: Put first on the kernel's ``PYTHONPATH`` at the reference level (see the module docstring).
+SITE_DIR = str(Path(__file__).resolve().parent / "reference_site")
 
 #: Dispatch levels by name. ``reference`` is the one stored outputs come from; the others let a
 #: host emulate a CPU at or below its own level (:func:`levels_available`). ``native`` sets no
@@ -133,12 +140,22 @@ def kernel_env(level: str = "reference", threads: int | None = 1) -> dict[str, s
 def apply(
     environ: MutableMapping[str, str], level: str = "reference", threads: int | None = 1
 ) -> MutableMapping[str, str]:
-    """Set (or unset) the variables of ``level`` in ``environ`` in place and return it."""
+    """Set (or unset) the variables of ``level`` in ``environ`` in place and return it.
+
+    ``PYTHONPATH`` keeps its entries; the reference level puts :data:`SITE_DIR` first.
+    """
     for name, value in kernel_env(level, threads).items():
         if value is None:
             environ.pop(name, None)
         else:
             environ[name] = value
+    paths = [p for p in environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != SITE_DIR]
+    if level == "reference":
+        paths.insert(0, SITE_DIR)
+    if paths:
+        environ["PYTHONPATH"] = os.pathsep.join(paths)
+    else:
+        environ.pop("PYTHONPATH", None)
     return environ
 
 
