@@ -88,7 +88,7 @@ def probe_notebook(path: Path) -> Path:
 
 def run_nbval(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """nbval as the Makefile and CI start it, with this process's (unpinned) environment."""
-    env = {k: v for k, v in os.environ.items() if k not in reference_env.kernel_env()}
+    env = {k: v for k, v in os.environ.items() if k not in reference_env.kernel_env() and k != "PYTHONPATH"}
     command = [
         sys.executable, "-m", "pytest", "-c", str(ROOT / "tests" / "pytest.ini"),
         "--rootdir", str(ROOT), "-p", "no:xdist", "-q", *options, str(path),

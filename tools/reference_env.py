@@ -17,11 +17,12 @@ output changes between levels depends on the kernels chosen, which the reference
 What it cannot pin (printed only as robust quantities, see ``book/authoring.md``):
 
 - ONNX Runtime's MLAS picks its kernels by CPUID and sizes its own thread pool; it has no switch.
-- MKL's vector maths starts some functions from the approximate instructions ``rsqrtps`` and
-  ``rcpps``, which Intel and AMD CPUs compute differently, and ``MKL_CBWR`` does not change
-  that. ``sqrt`` (Adam's update) is therefore replaced by a correctly rounded one
-  (``tools/reference_site``); float32 ``asin``, ``acos``, ``atan``, ``tan``, ``log2``, ``log10``
-  and float64 ``log`` stay MKL's, and no stored output depends on them.
+- MKL's vector maths starts some kernels from the approximate instructions ``rsqrtps`` and
+  ``rcpps``, whose results are implementation-specific, and ``MKL_CBWR`` cannot remove them from
+  the branch it selects. ``sqrt`` (Adam's update) is therefore replaced by a correctly rounded
+  one (``tools/reference_site``; ``x ** 0.5`` on a tensor still reaches MKL). ``asin``, ``acos``,
+  ``atan``, ``tan``, ``log2``, ``log10`` (float32 and float64) and float64 ``log`` stay MKL's;
+  no stored output shows their last bits (17 prints ``tan`` to 4 decimals).
 - The C library itself: outputs assume the pinned image's glibc (Debian 12, glibc 2.36).
 """
 from __future__ import annotations

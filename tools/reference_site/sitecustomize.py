@@ -1,15 +1,18 @@
 """Reference environment only: torch's CPU ``sqrt`` computed with correct rounding.
 
-Python imports this module at start-up because ``tools/reference_env.py`` puts this folder on
-the kernel's ``PYTHONPATH`` (the kernel's, and the processes it starts, such as DataLoader and
-torchrun workers). Learners never load it.
+Python imports this module at start-up because ``tools/reference_env.py`` puts this folder first
+on the kernel's ``PYTHONPATH`` (the kernel's, and the processes it starts, such as DataLoader
+and torchrun workers). Learners never load it. It shadows any other ``sitecustomize`` on the
+path; the course's environments have none.
 
-Why: for float tensors torch hands ``sqrt`` to MKL's vector maths, whose kernel on x86 starts
-from the ``rsqrtps`` instruction. That instruction is an approximation that Intel and AMD CPUs
-compute differently, and ``MKL_CBWR`` does not change the kernel, so the last bit of a square
-root (and so of every Adam update) would depend on the CPU vendor. NumPy's ``sqrt`` uses the
-IEEE ``sqrtps`` instruction, which every x86-64 CPU rounds the same way, so the CPU kernel of
-``aten::sqrt`` is replaced by it once torch has been imported.
+Why: for float tensors torch hands ``sqrt`` to MKL's vector maths, whose x86 kernel starts from
+the approximate instruction ``rsqrtps``. Its result is implementation-specific (Intel and AMD
+document only its maximum error; on the AMD host that made the outputs it differs from the exact
+value QEMU computes), ``MKL_CBWR`` does not remove it from the branch it selects, and MKL's
+result is not correctly rounded. So the last bit of a square root, and of every Adam update,
+may depend on the CPU. NumPy's ``sqrt`` uses the IEEE ``sqrtps`` instruction, which every x86-64
+CPU rounds the same way, so it replaces the CPU kernel of ``aten::sqrt`` once torch is imported.
+``x ** 0.5`` and ``x.pow(0.5)`` on a tensor reach MKL's kernel directly and are not covered.
 """
 from __future__ import annotations
 
@@ -17,47 +20,97 @@ import importlib.abc
 import importlib.util
 import sys
 
+#: ScalarType names torch uses in its "can't be cast" message.
+_NAMES = {
+    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+    "complex64": "ComplexFloat", "complex128": "ComplexDouble", "uint8": "Byte", "int8": "Char",
+    "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool",
+}
+
 
 def _exact_sqrt(torch, numpy, x):
-    """``sqrt`` of a CPU tensor, correctly rounded, with torch's dtype and memory layout."""
+    """``sqrt`` of a CPU tensor, correctly rounded, with torch's result dtype and memory layout."""
     src = x.detach()
-    if src.dtype.is_floating_point and src.dtype not in (torch.float32, torch.float64):
+    if not (src.dtype.is_floating_point or src.dtype.is_complex):
+        src = src.to(torch.get_default_dtype())  # torch's promotion, not NumPy's
+    if src.dtype in (torch.float16, torch.bfloat16):
         return _exact_sqrt(torch, numpy, src.float()).to(src.dtype)
     with numpy.errstate(all="ignore"):  # torch returns nan for negative input, silently
         values = numpy.asarray(numpy.sqrt(src.numpy()))
-    out_dtype = src.dtype if (src.dtype.is_floating_point or src.dtype.is_complex) else torch.get_default_dtype()
-    out = torch.empty_like(src, dtype=out_dtype)
-    return out.copy_(torch.from_numpy(values))
+    return torch.empty_like(src).copy_(torch.from_numpy(values))
+
+
+def _check_cast(torch, result, target) -> None:
+    if not torch.can_cast(result.dtype, target.dtype):
+        name = lambda dtype: _NAMES.get(str(dtype).removeprefix("torch."), str(dtype))  # noqa: E731
+        raise RuntimeError(
+            f"result type {name(result.dtype)} can't be cast to the desired output type {name(target.dtype)}"
+        )
 
 
 def _register(torch) -> None:
+    try:
+        import numpy
+    except ImportError:  # without NumPy, torch keeps its own kernel
+        return
     import warnings
 
-    import numpy
+    def sqrt(x):
+        return _exact_sqrt(torch, numpy, x)
+
+    def sqrt_(x):
+        result = _exact_sqrt(torch, numpy, x)
+        _check_cast(torch, result, x)
+        return x.copy_(result)
+
+    def sqrt_out(x, *, out):
+        result = _exact_sqrt(torch, numpy, x)
+        _check_cast(torch, result, out)
+        if out.numel() != 0 and out.shape != x.shape:  # torch's own warning for a resized out=
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                f"which does not match the required output shape {list(x.shape)}. This behavior is "
+                "deprecated, and in a future PyTorch release outputs will not be resized unless they "
+                "have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, "
+                "to zero elements with t.resize_(0).",
+                UserWarning,
+                stacklevel=2,
+            )
+        return out.resize_(x.shape).copy_(result)
 
     library = torch.library.Library("aten", "IMPL")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "overriding a previously registered kernel" is the point
-        library.impl("sqrt", lambda x: _exact_sqrt(torch, numpy, x), "CPU")
-        library.impl("sqrt_", lambda x: x.copy_(_exact_sqrt(torch, numpy, x)), "CPU")
-        library.impl("sqrt.out", lambda x, *, out: out.resize_(x.shape).copy_(_exact_sqrt(torch, numpy, x)), "CPU")
+        library.impl("sqrt", sqrt, "CPU")
+        library.impl("sqrt_", sqrt_, "CPU")
+        library.impl("sqrt.out", sqrt_out, "CPU")
     torch._reference_env_sqrt = library  # keep the registration alive
 
 
 class _AfterTorchImport(importlib.abc.MetaPathFinder):
-    """Finds nothing itself; wraps torch's loader so that :func:`_register` runs after it."""
+    """Finds nothing itself: patches every spec found for ``torch`` so that :func:`_register`
+    runs after the module executes, then leaves ``sys.meta_path``. A ``find_spec("torch")``
+    that never imports (a check whether torch is installed) leaves it in place."""
+
+    def __init__(self) -> None:
+        self._busy = False
 
     def find_spec(self, name, path, target=None):  # noqa: ARG002 (finder protocol)
-        if name != "torch":
+        if name != "torch" or self._busy:
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec("torch")
+        self._busy = True
+        try:
+            spec = importlib.util.find_spec("torch")
+        finally:
+            self._busy = False
         if spec is None or spec.loader is None:
             return spec
         load = spec.loader.exec_module
 
         def exec_module(module):
             load(module)
+            if self in sys.meta_path:
+                sys.meta_path.remove(self)
             _register(module)
 
         spec.loader.exec_module = exec_module
