@@ -9,10 +9,11 @@ Why: for float tensors torch hands ``sqrt`` to MKL's vector maths, whose x86 ker
 the approximate instruction ``rsqrtps``. Its result is implementation-specific (Intel and AMD
 document only its maximum error; on the AMD host that made the outputs it differs from the exact
 value QEMU computes), ``MKL_CBWR`` does not remove it from the branch it selects, and MKL's
-result is not correctly rounded. So the last bit of a square root, and of every Adam update,
-may depend on the CPU. NumPy's ``sqrt`` uses the IEEE ``sqrtps`` instruction, which every x86-64
-CPU rounds the same way, so it replaces the CPU kernel of ``aten::sqrt`` once torch is imported.
-``x ** 0.5`` and ``x.pow(0.5)`` on a tensor reach MKL's kernel directly and are not covered.
+result is not correctly rounded. So the last bit of a square root, and of every Adam update, may
+depend on the CPU. NumPy's ``sqrt`` uses the IEEE ``sqrtps``/``sqrtpd`` instructions, which
+every x86-64 CPU rounds the same way, so it replaces the CPU kernel of ``aten::sqrt`` once torch
+is imported. ``x ** 0.5`` and ``x.pow(0.5)`` on a tensor reach MKL's kernel directly and are not
+covered.
 """
 from __future__ import annotations
 
