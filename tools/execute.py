@@ -6,6 +6,9 @@ so a chapter that secretly reads a repository file fails here first. The kernel 
 the reference CPU environment (:mod:`tools.reference_env`): one thread, no GPU, and every math
 library's kernel choice pinned to the x86-64 baseline, so the outputs hold on any CI host.
 
+Numbers the prose quotes (glue spans, :mod:`tools.prose_numbers`) are rewritten from the
+values this run glued, so the Markdown always shows this run's numbers.
+
 The stored notebook is replaced only when every cell ran cleanly: no exception outside a
 ``raises-exception`` cell, and nothing written to stderr (a warning is a failure). On
 failure the file on disk is left byte-for-byte untouched.
@@ -28,7 +31,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from tools import reference_env
+from tools import prose_numbers, reference_env
 from tools.contract import check_clean_outputs, check_executed_in_order
 from tools.nbio import NotebookError, read_notebook, write_notebook
 
@@ -161,6 +164,10 @@ def execute(path: Path, timeout: int = CELL_TIMEOUT_S, write: bool = True, learn
     check_outputs(nb, path)
     if leftovers:
         raise ExecutionFailed(f"left files behind in its working directory: {leftovers}")
+    try:
+        prose_numbers.refresh(nb)
+    except prose_numbers.GlueError as error:
+        raise ExecutionFailed(f"the prose quotes a number the run did not glue: {error}") from None
     if write:
         write_notebook(normalise(nb), path)
     return elapsed
