@@ -1,7 +1,9 @@
-"""Rewrite each chapter's Open-in-Colab badge from `_config.yml` (`make badges`).
+"""Rewrite each chapter's two Open-in-Colab badges from `_config.yml` (`make badges`).
 
-The repository URL and branch are set once, in `_config.yml`; this keeps every notebook's badge
-in step with them. The contract test `header` fails when a badge is out of date.
+Every chapter header offers both versions: the chapter with its solutions, and the student
+version (the `student` branch that `make student` publishes). The repository URL and branch are
+set once, in `_config.yml`; this keeps every notebook's badges in step with them. The contract
+test `header` fails when a badge is out of date.
 
 Usage::
 
@@ -13,17 +15,18 @@ import re
 import sys
 from pathlib import Path
 
-from tools.contract import colab_url
+from tools.contract import badge_lines
 from tools.nbio import NotebookError, read_notebook, write_notebook
 
-_COLAB = re.compile(r"https://colab\.research\.google\.com/github/[^)\s]+?\.ipynb")
+#: The badge block: one or more consecutive lines that hold an Open-in-Colab badge.
+_BADGES = re.compile(r"^.*colab-badge\.svg.*(?:\n.*colab-badge\.svg.*)*$", re.MULTILINE)
 
 
 def fix_badge(path: Path) -> bool:
-    """Point the badge in the first cell at this notebook; return True if it changed."""
+    """Write this notebook's two badges into its first cell; return True if it changed."""
     nb = read_notebook(path)
     header = nb.cells[0]
-    updated = _COLAB.sub(colab_url(path), header.source, count=1)
+    updated = _BADGES.sub(lambda _: badge_lines(path), header.source, count=1)
     if updated == header.source:
         return False
     header.source = updated

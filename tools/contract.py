@@ -75,12 +75,34 @@ def repository() -> tuple[str, str]:
     return config["repository"]["url"].rstrip("/"), config["repository"]["branch"]
 
 
+STUDENT_BRANCH = "student"  # `make student` output, published at the root of this branch
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
 def colab_url(path: Path) -> str:
     """The Colab URL of a chapter notebook, derived from _config.yml."""
     url, branch = repository()
     return (
         url.replace("https://github.com/", "https://colab.research.google.com/github/")
         + f"/blob/{branch}/notebooks/{path.name}"
+    )
+
+
+def student_colab_url(path: Path) -> str:
+    """The Colab URL of a chapter's student version (the ``student`` branch, at its root)."""
+    url, _ = repository()
+    return (
+        url.replace("https://github.com/", "https://colab.research.google.com/github/")
+        + f"/blob/{STUDENT_BRANCH}/{path.name}"
+    )
+
+
+def badge_lines(path: Path) -> str:
+    """The two Open-in-Colab lines every chapter header carries: the chapter and its student version."""
+    return (
+        f"- [![Open In Colab]({COLAB_BADGE})]({colab_url(path)}) the chapter, with worked solutions\n"
+        f"- [![Open In Colab]({COLAB_BADGE})]({student_colab_url(path)}) the student version:"
+        " the exercises without solutions"
     )
 
 
@@ -129,8 +151,11 @@ def check_header(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     number = path.name[:2]
     if not re.match(rf"# {number} · \S", text):
         problems.append(f"the header must start with '# {number} · <title>'")
-    if f"({colab_url(path)})" not in text or "colab-badge.svg" not in text:
-        problems.append(f"the header needs the Open-in-Colab badge linking {colab_url(path)}")
+    if badge_lines(path) not in text:
+        problems.append(
+            "the header needs both Open-in-Colab badges, the chapter's and the student version's"
+            " (run `make badges`)"
+        )
     for part in ("Learning objectives", "Prerequisites", "Estimated time"):
         if part not in text:
             problems.append(f"the header lacks '{part}'")

@@ -4,7 +4,7 @@ On every chapter page it adds, above the content:
 
 * the freshness stamp, generated at build time from ``requirements.txt`` and, when one
   exists, the GPU lane's record (``book/gpu_record.json``), never typed by hand;
-* links to the chapter's student version (download, and Colab on the ``student`` branch).
+* a download link for the chapter's student version (its Colab link is in the chapter's header).
 
 It also adds social metadata to every page, and two directives that read the chapters'
 own headers so that no page repeats them by hand:
@@ -218,16 +218,11 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
     if not pagename.startswith("notebooks/"):
         return
     chapter = pagename.split("/", 1)[1]
-    org, repo = github_parts(app.config.html_theme_options["repository_url"])
-    colab = (
-        f"https://colab.research.google.com/github/{org}/{repo}/blob/"
-        f"{STUDENT_BRANCH}/{chapter}.ipynb"
-    )
+    # Both Colab links (chapter and student version) are in the chapter's own header cell.
     banner = (
         '<div class="course-stamp" role="note">'
         f'<p class="course-stamp-line">✔ {html.escape(stamp_text(srcdir))}</p>'
         '<p class="course-student-line">Student version (solutions removed): '
-        f'<a class="course-student-colab" href="{colab}">open in Colab</a> · '
         f'<a class="course-student-download" href="../student/{chapter}.ipynb" download>'
         "download .ipynb</a></p>"
         '<p class="course-reference-line">Reference: '

@@ -7,7 +7,7 @@ markers) is replaced by one line, indented like the markers::
 
 The exercise number comes from the cell's first line (``# Exercise 2``) and the hint from a
 ``# HINT:`` comment in the cell. Outputs and execution counts are cleared, solution cells are
-no longer collapsed, and the Colab badge points at the student branch.
+no longer collapsed. The header already links both versions (`make badges`).
 
 Every notebook is converted in memory first; if any has unbalanced markers, the error names
 the notebook and the cell and nothing is written.
@@ -25,12 +25,11 @@ from pathlib import Path
 
 import nbformat
 
+from tools.contract import STUDENT_BRANCH  # noqa: F401  (re-exported for tests)
 from tools.nbio import NotebookError, read_notebook, write_notebook
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
-STUDENT_BRANCH = "student"
-_BADGE = re.compile(r"(https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/)[^/]+/notebooks/")
 
 
 class MarkerError(Exception):
@@ -92,8 +91,6 @@ def student_version(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNo
                 cell.metadata["tags"] = [t for t in tags if t != "hide-input"]
             cell.outputs = []
             cell.execution_count = None
-        elif cell.cell_type == "markdown":
-            cell.source = _BADGE.sub(rf"\g<1>{STUDENT_BRANCH}/", cell.source)
     nbformat.validate(nb)
     return nb
 
