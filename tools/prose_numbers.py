@@ -84,6 +84,11 @@ def stale(nb: nbformat.NotebookNode) -> list[str]:
             continue
         for match in ROLE.finditer(cell.source):
             problems.append(f"cell {index}: raw MyST role {match.group(0)} (write a glue span instead)")
+        if cell.source.count("data-glue") != len(SPAN.findall(cell.source)):
+            problems.append(
+                f'cell {index}: a data-glue span not written exactly as <span data-glue="name">text</span>'
+                " (the check cannot read it)"
+            )
         for match in SPAN.finditer(cell.source):
             try:
                 expected = literal(match.group("key"), values)
