@@ -9,7 +9,7 @@ NB ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # Tests run on two workers; each notebook stays on one worker (nbval needs loadscope).
 WORKERS ?= 2
 
-.PHONY: help venv book test test-notebooks test-tools execute student bench bench-site dispatch emulate badges clean
+.PHONY: help venv lock book test test-notebooks test-tools execute student bench bench-site dispatch emulate badges clean
 
 help:
 	@echo "make book     set up .venv and build the site into _build/html (warnings are errors)"
@@ -20,14 +20,21 @@ help:
 	@echo "make bench-site  Lighthouse scores for the built site"
 	@echo "make dispatch [NB=...]  nbval under every CPU dispatch level this host can emulate"
 	@echo "make emulate  the reference environment on QEMU-emulated Intel CPUs (needs qemu-user)"
+	@echo "make lock [UPGRADE='torch torchvision' | UPGRADE=:all:]  regenerate requirements.txt from requirements.in"
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -c 'import sys; v = sys.version_info[:3]; sys.exit(0 if (3, 11, 5) <= v else "$(VENV) has Python %d.%d.%d; the pins need 3.11.5 or newer: rm -r $(VENV), then make PYTHON=python3.12 ..." % v)'
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# requirements.txt is generated: uv (pinned in it, so in .venv) resolves requirements.in for every
+# platform, keeping the existing pins except the packages named in UPGRADE (:all: for every one).
+lock: $(STAMP)
+	$(PY) -m tools.environment.lock $(if $(filter :all:,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package $(p)))
 
 book: $(STAMP)
 	$(PY) -m tools.build

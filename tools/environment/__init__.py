@@ -1,0 +1,1 @@
+"""Tools that serve the environment: the pinned packages every notebook runs with."""
