@@ -2,7 +2,7 @@
 
 For every submitted notebook:
 
-1. Each self-check cell (an nbgrader autograded test, or a cell tagged ``self-check``) is
+1. Each self-check cell (an nbgrader autograded test, see :mod:`tools.nbgrader_cells`) is
    replaced by the course's own version of that cell, matched by its nbgrader grade id, so a
    student who edited a check cannot pass it that way. A check that differs from the course's
    is reported: either the student edited it, or the notebook comes from another version of
