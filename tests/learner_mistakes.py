@@ -419,4 +419,74 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "restored = load_file(path('tiny.safetensors'))",
         ],
     },
+    "15_distributed": {
+        1: ["rank2_indices = [2, 5]", "rank2_indices = '2, 5, 1'"],
+        2: ["global_batch = 32 * 32\nscaled_lr = 0.1", "global_batch, scaled_lr = '1024', '3.2'"],
+        3: [
+            "def strip_module_prefix(state_dict):\n"
+            "    return {key.replace('module', ''): value for key, value in state_dict.items()}",
+            "def strip_module_prefix(state_dict):\n    return [key.removeprefix('module.') for key in state_dict]",
+            "def strip_module_prefix(state_dict):\n"
+            "    state_dict = {key[7:]: value for key, value in state_dict.items()}  # forgot return",
+        ],
+        4: ["per_rank = 4\nskipped = 0", "per_rank, skipped = 11 / 3, 11 % 3"],
+    },
+    "16_interview": {
+        1: [
+            "lstm_params = 4 * 20 * (10 + 20) + 4 * 20",
+            "lstm_params = nn.LSTM(input_size=10, hidden_size=20).parameters()",
+        ],
+        2: [
+            "def conv2d_flops(n, c_in, c_out, k, h_in, w_in, stride=1, padding=0):\n"
+            "    return 2 * n * c_out * h_in * w_in * c_in * k * k  # the input size",
+            "def conv2d_flops(n, c_in, c_out, k, h_in, w_in, stride=1, padding=0):\n"
+            "    h_out = (h_in + 2 * padding - k) / stride + 1\n"
+            "    w_out = (w_in + 2 * padding - k) / stride + 1\n"
+            "    return 2 * n * c_out * h_out * w_out * c_in * k * k",
+            "def conv2d_flops(n, c_in, c_out, k, h_in, w_in, stride=1, padding=0):\n"
+            "    h_out = (h_in + 2 * padding - k) // stride + 1  # forgot the rest and return",
+        ],
+        3: [
+            "def causal_attention(q, k, v):\n"
+            "    scores = q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5\n"
+            "    return scores.softmax(dim=-1) @ v  # no mask",
+            "def causal_attention(q, k, v):\n"
+            "    scores = q @ k.transpose(-2, -1)\n"
+            "    mask = torch.ones(scores.shape[-2:], dtype=torch.bool).tril(1)\n"
+            "    return scores.masked_fill(mask, float('-inf')).softmax(dim=-1) @ v",
+        ],
+        4: [
+            "def predict(model, x):\n    with torch.inference_mode():\n        return model(x).argmax(dim=1)",
+            "def predict(model, x):\n    model.eval()\n    with torch.inference_mode():\n        return model(x).argmax(dim=1)",
+            "def predict(model, x):\n    model.eval()\n    return model(x).argmax(dim=1).tolist()",
+        ],
+    },
+    "17_errata": {
+        1: ["flat_features = 16 * 16 * 16", "flat_features = (1, 3600)"],
+        2: [
+            "def huber(pred, target, delta=1.0):\n"
+            "    d = pred - target\n"
+            "    return torch.where(d.abs() <= delta, d**2, delta * (d.abs() - delta)).mean()",
+            "def huber(pred, target, delta=1.0):\n"
+            "    d = pred - target\n"
+            "    return torch.where(d.abs() <= delta, 0.5 * d**2, delta * (d.abs() - 0.5 * delta))  # forgot the mean",
+        ],
+        3: [
+            "def epoch_mean_loss(model, loader):\n"
+            "    losses = [F.mse_loss(model(xb), yb).item() for xb, yb in loader]\n"
+            "    return sum(losses) / len(losses)",
+            "def epoch_mean_loss(model, loader):\n"
+            "    total = sum(F.mse_loss(model(xb), yb, reduction='sum') for xb, yb in loader)\n"
+            "    return total / 70",
+            "def epoch_mean_loss(model, loader):\n"
+            "    total = 0.0\n"
+            "    for xb, yb in loader:\n"
+            "        total += F.mse_loss(model(xb), yb, reduction='sum').item()  # forgot return",
+        ],
+        4: [
+            "clean = dict(raw)",
+            "clean = raw['model'].state_dict()",
+            "clean = [raw['model'].state_dict(), 3, 0.5, 0.6]",
+        ],
+    },
 }
