@@ -9,13 +9,14 @@ NB ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # Tests run on two workers; each notebook stays on one worker (nbval needs loadscope).
 WORKERS ?= 2
 
-.PHONY: help venv lock book test test-notebooks test-tools execute student bench bench-site dispatch emulate badges clean
+.PHONY: help venv lock book test test-notebooks test-tools execute student nbgrader bench bench-site dispatch emulate badges clean
 
 help:
 	@echo "make book     set up .venv and build the site into _build/html (warnings are errors)"
 	@echo "make test     set up .venv and run every test"
 	@echo "make execute [NB=notebooks/01_tensors.ipynb]  re-run notebook(s) and store the outputs"
 	@echo "make student  write student versions (solutions stripped) into _build/student"
+	@echo "make nbgrader write a ready nbgrader course folder into _build/nbgrader (book/instructors.md)"
 	@echo "make bench    time every notebook against its budget"
 	@echo "make bench-site  Lighthouse scores for the built site"
 	@echo "make dispatch [NB=...]  nbval under every CPU dispatch level this host can emulate"
@@ -41,6 +42,9 @@ book: $(STAMP)
 
 student: $(STAMP)
 	$(PY) -m tools.student notebooks _build/student
+
+nbgrader: $(STAMP)
+	$(PY) -m tools.nbgrader_course notebooks _build/nbgrader
 
 execute: $(STAMP)
 	$(PY) -m tools.execute $(NB)

@@ -101,3 +101,17 @@ def test_header_check_names_the_thread_pin_of_its_broken_fixture():
     path = FIXTURES / "99_broken_header.ipynb"
     problems = contract.check_header(read_notebook(path), path)
     assert any("pins `set_num_threads(`" in p for p in problems), problems
+
+
+def test_nbgrader_metadata_tool_is_idempotent_and_names_stable_ids(tmp_path: Path):
+    """tools.nbgrader_cells writes the ids the contract expects, and a second run changes nothing."""
+    from tools import nbgrader_cells
+
+    nb = read_notebook(FIXTURES / "99_broken_nbgrader.ipynb")
+    path = tmp_path / "99_fixture.ipynb"
+    assert nbgrader_cells.annotate(nb, path) is True
+    assert nbgrader_cells.annotate(nb, path) is False
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+    assert "ex99-1" in ids and "ex99-1-check" in ids and "ex99-2" in ids
+    for chapter in CHAPTERS:
+        assert nbgrader_cells.annotate(read_notebook(chapter), chapter) is False, f"{chapter.name}: run tools.nbgrader_cells"

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.learner_mistakes import MISTAKES
 from tools import student
 from tools.contract import badge_lines
 from tools.contract import code_cells, tags
@@ -56,17 +57,60 @@ def test_student_version_is_valid_and_leaks_nothing(path: Path, student_dir: Pat
     assert badge_lines(path) in badge, "the student version keeps both badges, the chapter's and its own"
 
 
+def with_mistakes(nb: nbformat.NotebookNode, mistakes: dict[int, list[str]]) -> nbformat.NotebookNode:
+    """After each self-check, a learner's wrong answer (from tests/learner_mistakes.py) and the
+    self-check again, for each wrong answer of that exercise."""
+    cells, exercise = [], None
+    for cell in nb.cells:
+        cells.append(cell)
+        if cell.cell_type != "code":
+            continue
+        if "exercise" in tags(cell):
+            exercise = int(re.match(r"#\s*Exercise\s+(\d+)", cell.source.lstrip()).group(1))
+        elif "self-check" in tags(cell):
+            for mistake in mistakes.get(exercise, []):
+                cells.append(nbformat.v4.new_code_cell(mistake, metadata={"tags": ["learner-mistake"]}))
+                recheck = nbformat.v4.new_code_cell(cell.source, metadata={"tags": ["learner-recheck"]})
+                recheck.metadata["mistake"] = {"exercise": exercise, "code": mistake}
+                cells.append(recheck)
+    nb = nbformat.from_dict(nb)
+    nb.cells = cells
+    return nb
+
+
+def test_mistakes_are_listed_for_chapters_that_exist():
+    names = {p.stem for p in CHAPTERS}
+    assert set(MISTAKES) <= names
+    for name, by_exercise in MISTAKES.items():
+        exercises = sum("exercise" in tags(c) for c in read_notebook(ROOT / "notebooks" / f"{name}.ipynb").cells)
+        assert sorted(by_exercise) == list(range(1, exercises + 1)), f"{name}: a mistake for every exercise"
+        assert all(by_exercise.values())
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_self_checks_fail_helpfully_on_stubs(path: Path, student_dir: Path):
-    """Run the student version: every self-check fails with a message naming its exercise."""
-    nb = read_notebook(student_dir / path.name)
+    """Run the student version: every self-check fails with a message naming its exercise, on the
+    stub and on each plausible wrong answer listed in tests/learner_mistakes.py."""
+    nb = with_mistakes(read_notebook(student_dir / path.name), MISTAKES.get(path.stem, {}))
     nb, _, _ = run_in_empty_dir(nb, path.name, allow_errors=True)
     cells = code_cells(nb)
     checked = 0
     for index, cell in enumerate(cells):
         errors = [o for o in cell.outputs if o.output_type == "error"]
-        if "self-check" in tags(cell):
+        if "learner-mistake" in tags(cell):
+            assert not errors, f"{path.name}: the wrong answer itself raised {errors[0].ename}: {cell.source!r}"
+        elif "learner-recheck" in tags(cell):
+            exercise, code = cell.metadata.mistake["exercise"], cell.metadata.mistake["code"]
+            assert errors, f"{path.name}: the self-check for Exercise {exercise} passed the wrong answer {code!r}"
+            assert errors[0].ename == "AssertionError", (
+                f"{path.name}: on the wrong answer {code!r} the self-check for Exercise {exercise} fails with a raw "
+                f"{errors[0].ename}: {errors[0].evalue}; it must say what is wrong"
+            )
+            assert errors[0].evalue.startswith(f"Exercise {exercise}"), (
+                f"{path.name}: the message must start with 'Exercise {exercise}': {errors[0].evalue!r}"
+            )
+        elif "self-check" in tags(cell):
             exercise = re.match(r"#\s*(Exercise\s+\d+)", cells[index - 1].source.lstrip()).group(1)
             assert errors, f"{path.name}: the self-check after {exercise} passed on the stub"
             error = errors[0]

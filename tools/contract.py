@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from tools import reference_env
+from tools import nbgrader_cells, reference_env
 from tools.nbio import NotebookError, read_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,6 +206,11 @@ def check_exercises(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     return problems
 
 
+def check_nbgrader(nb: nbformat.NotebookNode, path: Path) -> list[str]:
+    """nbgrader metadata: exercises are solution cells, self-checks locked autograded tests."""
+    return nbgrader_cells.problems(nb, path)
+
+
 def check_ignore_output(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     """At most two ignore-output cells, each saying why in a comment."""
     problems = []
@@ -260,6 +265,7 @@ CHECKS: dict[str, Check] = {
     "clean_outputs": check_clean_outputs,
     "header": check_header,
     "exercises": check_exercises,
+    "nbgrader": check_nbgrader,
     "ignore_output": check_ignore_output,
     "no_deprecated_api": check_no_deprecated_api,
     "figures": check_figures,

@@ -9,6 +9,13 @@ The exercise number comes from the cell's first line (``# Exercise 2``) and the 
 ``# HINT:`` comment in the cell. Outputs and execution counts are cleared, solution cells are
 no longer collapsed. The header already links both versions (`make badges`).
 
+The nbgrader cell metadata (:mod:`tools.nbgrader_cells`) is kept, and the cells are locked and
+checksummed as ``nbgrader generate_assignment`` does (its LockCells and ComputeChecksums steps),
+so nbgrader can validate and autograde a student version like its own release. The only
+differences from nbgrader's release are the stub line (nbgrader's is a bare
+``raise NotImplementedError()``), the badge, and the dropped ``hide-input`` tag;
+tests/test_nbgrader.py checks this for every chapter.
+
 Every notebook is converted in memory first; if any has unbalanced markers, the error names
 the notebook and the cell and nothing is written.
 
@@ -19,6 +26,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -75,6 +83,38 @@ def strip_solutions(source: str) -> str:
     return "\n".join(out)
 
 
+def _nbgrader(cell: nbformat.NotebookNode) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def nbgrader_checksum(cell: nbformat.NotebookNode) -> str:
+    """nbgrader 0.9's ``utils.compute_checksum`` (md5 over source, type, flags, id, points)."""
+    meta = _nbgrader(cell)
+    grade, solution = bool(meta.get("grade", False)), bool(meta.get("solution", False))
+    locked = False if solution else (True if grade else bool(meta.get("locked", False)))
+    digest = hashlib.md5()
+    for part in (cell.source, cell.cell_type, str(grade), str(solution), str(locked), meta["grade_id"]):
+        digest.update(part.encode("utf-8"))
+    if grade:
+        digest.update(str(float(meta["points"])).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def lock_and_checksum(cell: nbformat.NotebookNode) -> None:
+    """What nbgrader's LockCells and ComputeChecksums do to a released cell."""
+    meta = _nbgrader(cell)
+    if not meta:
+        return
+    if meta.get("solution"):
+        cell.metadata["deletable"] = False
+    elif meta.get("grade") or meta.get("locked"):
+        cell.metadata["deletable"] = False
+        cell.metadata["editable"] = False
+    if meta.get("grade") or meta.get("solution") or meta.get("locked"):
+        meta["checksum"] = nbgrader_checksum(cell)
+        meta["cell_type"] = cell.cell_type  # nbgrader records it too
+
+
 def student_version(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """Return a student copy of ``nb``. ``name`` is used in error messages."""
     nb = nbformat.from_dict(nb)
@@ -91,6 +131,7 @@ def student_version(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNo
                 cell.metadata["tags"] = [t for t in tags if t != "hide-input"]
             cell.outputs = []
             cell.execution_count = None
+        lock_and_checksum(cell)
     nbformat.validate(nb)
     return nb
 

@@ -1,0 +1,492 @@
+"""Plausible wrong answers, per chapter and exercise, for the learner test in test_student.py.
+
+Each entry is the code a learner might write in place of the solution. The test runs it in
+the chapter's student version, after that exercise's stub, then runs the exercise's self-check
+again: the check must fail with an AssertionError whose message starts with "Exercise N" (no
+raw AttributeError or TypeError from inside the check). The mistakes include the ones the
+authors anticipated and ones they did not: a forgotten ``return``, a wrong type, a wrong axis.
+"""
+from __future__ import annotations
+
+MISTAKES: dict[str, dict[int, list[str]]] = {
+    "01_tensors": {
+        1: [
+            "predicted_shape = (4, 1, 3)",
+            "predicted_shape = 4 * 2 * 3  # the number of elements, not the shape",
+            "predicted_shape = '(4, 2, 3)'",
+        ],
+        2: [
+            "predicted_sums = (3.0, 3.0, 3.0)",
+            "predicted_sums = 3.0",
+            "predicted_sums = ('3', '0', '3')",
+        ],
+        3: [
+            "def standardise(X):\n    (X - X.mean(dim=0)) / X.std(dim=0)  # forgot return",
+            "def standardise(X):\n    return (X - X.mean(dim=1)) / X.std(dim=1)",
+            "def standardise(X):\n    return ((X - X.mean(dim=0)) / X.std(dim=0)).tolist()",
+            "def standardise(X):\n    return (X - X.mean()) / X.std()",
+        ],
+        4: [
+            "flat = hwc.reshape(5, -1)",
+            "flat = hwc.permute(0, 3, 1, 2)",
+            "flat = hwc.numpy().transpose(0, 3, 1, 2).reshape(5, -1)",
+        ],
+    },
+    "02_autograd": {
+        1: ["predicted_grad = 4.0", "predicted_grad = [6.0, 6.0, 4.0]"],
+        2: [
+            "first_derivative, second_derivative = 1.3818, 0.0",
+            "first_derivative, second_derivative = 'sin 1 + cos 1', '2 cos 1 - sin 1'",
+            "first_derivative, second_derivative = torch.tensor([1.38, 0.24]), torch.tensor([0.24])",
+        ],
+        3: [
+            "class LogCosh(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, x):\n"
+            "        ctx.save_for_backward(x)\n"
+            "        return torch.log(torch.cosh(x))\n\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n"
+            "        (x,) = ctx.saved_tensors\n"
+            "        return torch.tanh(x)  # forgot grad_output",
+            "def LogCosh(x):\n    return torch.log(torch.cosh(x))",
+            "class LogCosh(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, x):\n"
+            "        return torch.log(torch.cosh(x))\n\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n"
+            "        (x,) = ctx.saved_tensors  # nothing was saved\n"
+            "        return grad_output * torch.tanh(x)",
+        ],
+        4: [
+            "shapes = [(10, 7), (10, 3), (10, 2)]",
+            "shapes = {}\n"
+            "for name, module in net.named_modules():\n"
+            "    if isinstance(module, nn.Linear):\n"
+            "        module.register_forward_hook(lambda m, args, out: shapes.update({name: tuple(out.shape)}))\n"
+            "net(batch)",
+        ],
+    },
+    "03_modules": {
+        1: [
+            "n_params_ex1 = 20 * 50 + 50 * 5",
+            "n_params_ex1 = nn.Sequential(nn.Linear(20, 50), nn.ReLU(), nn.Linear(50, 5)).parameters()",
+        ],
+        2: [
+            "class FixedTower(nn.Module):\n"
+            "    def __init__(self, depth):\n"
+            "        super().__init__()\n"
+            "        self.layers = [nn.Linear(8, 8) for _ in range(depth)]\n\n"
+            "    def forward(self, x):\n"
+            "        for layer in self.layers:\n"
+            "            x = torch.relu(layer(x))\n"
+            "        return x\n\n"
+            "fixed_tower = FixedTower(4)",
+            "class FixedTower(nn.Module):\n"
+            "    def __init__(self, depth):\n"
+            "        super().__init__()\n"
+            "        self.layers = nn.ModuleList(nn.Linear(8, 8) for _ in range(depth))\n\n"
+            "    def forward(self, x):\n"
+            "        for layer in self.layers:\n"
+            "            x = torch.relu(layer(x))  # forgot return\n\n"
+            "fixed_tower = FixedTower(4)",
+        ],
+        3: [
+            "class Residual(nn.Module):\n"
+            "    def __init__(self, f):\n"
+            "        super().__init__()\n"
+            "        self.f = f\n\n"
+            "    def forward(self, x):\n"
+            "        return self.f(x)  # forgot the skip connection\n\n"
+            "res = Residual(nn.Linear(6, 6))",
+            "class Residual:\n"
+            "    def __init__(self, f):\n"
+            "        self.f = f\n\n"
+            "    def __call__(self, x):\n"
+            "        return x + self.f(x)\n\n"
+            "res = Residual(nn.Linear(6, 6))",
+        ],
+        4: [
+            "bn4 = nn.BatchNorm1d(3)\n"
+            "n_state = len(bn4.state_dict())\n"
+            "n_param = len(list(bn4.parameters()))\n"
+            "eval_out = bn4(torch.tensor([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]])).detach()  # forgot eval()",
+            "bn4 = nn.BatchNorm1d(3)\n"
+            "n_state = bn4.state_dict()\n"
+            "n_param = list(bn4.parameters())\n"
+            "bn4.eval()\n"
+            "eval_out = bn4(torch.tensor([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]])).tolist()",
+        ],
+    },
+    "04_losses_optimizers": {
+        1: [
+            "huber_value = nn.HuberLoss()(torch.tensor([0.0, 0.0]), torch.tensor([1.0, -4.0])).item()  # default delta\n"
+            "smooth_l1_value = nn.SmoothL1Loss()(torch.tensor([0.0, 0.0]), torch.tensor([1.0, -4.0])).item()",
+            "huber_value, smooth_l1_value = '3.25', '1.625'",
+        ],
+        2: [
+            "def bce_with_logits(z, y):\n"
+            "    p = torch.sigmoid(z)\n"
+            "    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()",
+            "def bce_with_logits(z, y):\n"
+            "    return z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))  # forgot the mean",
+            "def bce_with_logits(z, y):\n"
+            "    loss = (z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))).mean()  # forgot return",
+        ],
+        3: [
+            "def cross_entropy(logits, target):\n"
+            "    probs = torch.exp(logits) / torch.exp(logits).sum(dim=1, keepdim=True)\n"
+            "    return -torch.log(probs[torch.arange(len(target)), target]).mean()",
+            "def cross_entropy(logits, target):\n"
+            "    return (torch.logsumexp(logits, dim=1) - logits[:, target]).mean()",
+            "def cross_entropy(logits, target):\n"
+            "    return torch.logsumexp(logits, dim=1) - logits[torch.arange(len(target)), target]  # forgot the mean",
+        ],
+        4: [
+            "epoch_lrs = []\n"
+            "_p = nn.Parameter(torch.zeros(1))\n"
+            "_o = torch.optim.SGD([_p], lr=0.1)\n"
+            "_s = lr_scheduler.StepLR(_o, step_size=2, gamma=0.1)\n"
+            "for _ in range(6):\n"
+            "    _o.step()\n"
+            "    _s.step()\n"
+            "    epoch_lrs.append(_o.param_groups[0]['lr'])  # recorded after the step",
+            "epoch_lrs = 0.001",
+        ],
+    },
+    "05_data": {
+        1: [
+            "n_batches_250 = 250 // 64\nn_batches_250_drop = 250 // 64\nlast_batch_250 = 64",
+            "n_batches_250 = 250 / 64\nn_batches_250_drop = 3\nlast_batch_250 = 58",
+        ],
+        2: [
+            "def sorted_pad_collate(batch):\n"
+            "    sequences, labels = zip(*batch)  # not sorted\n"
+            "    lengths = torch.tensor([len(s) for s in sequences])\n"
+            "    return pad_sequence(list(sequences), batch_first=True, padding_value=PAD), lengths, torch.tensor(labels)",
+            "def sorted_pad_collate(batch):\n"
+            "    batch = sorted(batch, key=lambda pair: len(pair[0]), reverse=True)\n"
+            "    sequences, labels = zip(*batch)\n"
+            "    padded = pad_sequence(list(sequences), batch_first=True, padding_value=PAD)  # forgot return",
+            "def sorted_pad_collate(batch):\n"
+            "    batch = sorted(batch, key=lambda pair: len(pair[0]), reverse=True)\n"
+            "    sequences, labels = zip(*batch)\n"
+            "    return pad_sequence(list(sequences), batch_first=True), [len(s) for s in sequences], list(labels)",
+        ],
+        3: [
+            "feature_mean = table.tensors[0].mean(dim=0)\nfeature_std = table.tensors[0].std(dim=0)",
+            "feature_mean = table.tensors[0][table_train.indices].mean()\nfeature_std = table.tensors[0][table_train.indices].std()",
+            "feature_mean = table.tensors[0][table_train.indices].mean(dim=0).tolist()\n"
+            "feature_std = table.tensors[0][table_train.indices].std(dim=0).tolist()",
+        ],
+        4: [
+            "digits_train_tf = v2.Compose([v2.RandomRotation(degrees=10, interpolation=bilinear), normalize])\n"
+            "digits_eval_tf = digits_train_tf",
+            "digits_train_tf = [v2.RandomRotation(degrees=10, interpolation=bilinear), normalize]\n"
+            "digits_eval_tf = [normalize]",
+            "digits_train_tf = v2.Compose([v2.RandomRotation(degrees=10, interpolation=bilinear)])  # forgot normalize\n"
+            "digits_eval_tf = v2.Compose([normalize])",
+        ],
+    },
+    "06_training_loop": {
+        1: ["epoch_loss_answer = (0.9 + 0.6 + 0.3) / 3", "epoch_loss_answer = '0.7235'"],
+        2: ["stop_epoch = 8\nrestored_epoch = 8", "stop_epoch, restored_epoch = '7', '4'"],
+        3: [
+            "def accuracy(model, loader):\n"
+            "    model.eval()  # never restored\n"
+            "    correct, total = 0, 0\n"
+            "    with torch.no_grad():\n"
+            "        for inputs, targets in loader:\n"
+            "            correct += (model(inputs.to(device)).argmax(dim=1) == targets.to(device)).sum().item()\n"
+            "            total += len(targets)\n"
+            "    return correct / total",
+            "def accuracy(model, loader):\n"
+            "    was_training = model.training\n"
+            "    model.eval()\n"
+            "    correct, total = 0, 0\n"
+            "    with torch.no_grad():\n"
+            "        for inputs, targets in loader:\n"
+            "            correct += (model(inputs.to(device)).argmax(dim=1) == targets.to(device)).sum()  # a tensor\n"
+            "            total += len(targets)\n"
+            "    model.train(was_training)\n"
+            "    return correct / total",
+            "def accuracy(model, loader):\n"
+            "    was_training = model.training\n"
+            "    model.eval()\n"
+            "    hits = sum((model(x.to(device)).argmax(dim=1) == y.to(device)).sum().item() for x, y in loader)\n"
+            "    model.train(was_training)  # forgot return",
+        ],
+        4: [
+            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+            "    model.train()\n"
+            "    optimizer.zero_grad()\n"
+            "    for i, (inputs, targets) in enumerate(loader):\n"
+            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device)) / accum_steps\n"
+            "        loss.backward()\n"
+            "        if (i + 1) % accum_steps == 0:\n"
+            "            optimizer.step()\n"
+            "            optimizer.zero_grad()",
+            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+            "    for inputs, targets in loader:\n"
+            "        F.mse_loss(model(inputs), targets).backward()\n"
+            "    optimizer.step(accum_steps)",
+        ],
+    },
+    "07_cnns": {
+        1: ["predicted_shape = (1, 8, 16, 16)", "predicted_shape = (1, 8, 15.5, 15.5)", "predicted_shape = 8"],
+        2: [
+            "in_features_64 = 64 * 16 * 16\n"
+            "model_64 = nn.Sequential(\n"
+            "    nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),\n"
+            "    nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),\n"
+            "    nn.Linear(in_features_64, 10),  # forgot nn.Flatten()\n"
+            ")",
+            "in_features_64 = 64 * 64 * 64 / 16\nmodel_64 = nn.Flatten()",
+        ],
+        3: [
+            "standard_flops = 1 * 64 * 16 * 16 * 32 * 3 * 3\nseparable_flops = 1 * 32 * 16 * 16 * 3 * 3 + 1 * 64 * 16 * 16 * 32",
+            "standard_flops = 2 * 64 * 16 * 16 * 32 * 3 * 3 / 1\nseparable_flops = 2 * 32 * 16 * 16 * 9 + 2 * 64 * 16 * 16 * 32",
+        ],
+        4: [
+            "def max_pool_2x2(x):\n"
+            "    n, c, h, w = x.shape\n"
+            "    return x.reshape(n, c, h // 2, 2, w // 2, 2).amax(dim=(2, 4))",
+            "def max_pool_2x2(x):\n"
+            "    n, c, h, w = x.shape\n"
+            "    x.reshape(n, c, h // 2, 2, w // 2, 2).amax(dim=(3, 5))  # forgot return",
+            "def max_pool_2x2(x):\n    return x.view(x.shape[0], x.shape[1], -1, 4).amax(dim=3)",
+        ],
+    },
+    "08_rnns": {
+        1: [
+            "predicted_output = (4, 7, 20)\npredicted_h_n = (3, 4, 20)",
+            "predicted_output = (4, 7, 40)\npredicted_h_n = (4, 6, 20)",
+            "predicted_output = '4, 7, 40'\npredicted_h_n = '6, 4, 20'",
+        ],
+        2: [
+            "def gru_step(x_t, h, cell):\n"
+            "    gi = x_t @ cell.weight_ih.T + cell.bias_ih\n"
+            "    gh = h @ cell.weight_hh.T + cell.bias_hh\n"
+            "    i_r, i_z, i_n = gi.chunk(3, dim=1)\n"
+            "    h_r, h_z, h_n = gh.chunk(3, dim=1)\n"
+            "    r = torch.sigmoid(i_r + h_r)\n"
+            "    z = torch.sigmoid(i_z + h_z)\n"
+            "    n = torch.tanh(i_n + r * h_n)\n"
+            "    return z * n + (1 - z) * h  # z and 1 - z swapped",
+            "def gru_step(x_t, h, cell):\n"
+            "    gi = x_t @ cell.weight_ih + cell.bias_ih  # forgot .T\n"
+            "    return gi",
+        ],
+        3: [
+            "def last_real_step(output, lengths):\n    return output[:, -1]",
+            "def last_real_step(output, lengths):\n    return output[torch.arange(output.shape[0]), lengths]",
+            "def last_real_step(output, lengths):\n    return [output[i, n - 1] for i, n in enumerate(lengths)]",
+        ],
+        4: [
+            "def lstm_param_count(input_size, hidden_size, num_layers, bidirectional):\n"
+            "    d = 2 if bidirectional else 1\n"
+            "    return d * num_layers * 4 * (hidden_size * (input_size + hidden_size) + 2 * hidden_size)",
+            "def lstm_param_count(input_size, hidden_size, num_layers, bidirectional):\n"
+            "    total = 4 * (hidden_size * (input_size + hidden_size) + hidden_size)  # forgot return",
+            "def lstm_param_count(input_size, hidden_size, num_layers, bidirectional):\n"
+            "    return 4 * hidden_size * (input_size + hidden_size + 2) / 1",
+        ],
+    },
+    "09_attention": {
+        1: ["out_shape, weights_shape = (2, 7, 12), (2, 3, 7, 7)", "out_shape, weights_shape = 'L, N, E', 'N, L, S'"],
+        2: [
+            "def decoder_mask(lengths, L):\n"
+            "    return torch.ones(L, L, dtype=torch.bool).tril()[None, None].expand(len(lengths), 1, L, L)",
+            "def decoder_mask(lengths, L):\n"
+            "    causal_part = torch.ones(L, L).tril()  # float, not bool\n"
+            "    valid_keys = torch.arange(L)[None, :] < lengths[:, None]\n"
+            "    return causal_part[None, None] & valid_keys[:, None, None, :]",
+            "def decoder_mask(lengths, L):\n    mask = torch.ones(L, L, dtype=torch.bool).tril()  # forgot return",
+        ],
+        3: ["core_factor, proj_factor = 4, 4", "core_factor, proj_factor = '16', '4'"],
+        4: ["is_equivariant, no_pos_acc = False, 0.3", "is_equivariant, no_pos_acc = True, '0.3'"],
+    },
+    "10_mixed_precision": {
+        1: [
+            "becomes_inf, becomes_zero = [65519.0, 65520.0], [1e-8, 6e-8]",
+            "becomes_inf, becomes_zero = 65520.0, 1e-8",
+        ],
+        2: ["cpu_dtypes = (torch.float16, torch.float32, torch.float32)", "cpu_dtypes = torch.bfloat16"],
+        3: [
+            "def amp_step(net, opt, scaler, xb, yb, max_norm):\n"
+            "    opt.zero_grad(set_to_none=True)\n"
+            "    with torch.autocast(device_type=device.type, dtype=torch.float16):\n"
+            "        loss = F.mse_loss(net(xb), yb)\n"
+            "    scaler.scale(loss).backward()\n"
+            "    nn.utils.clip_grad_norm_(net.parameters(), max_norm)  # clips the scaled gradients\n"
+            "    scaler.step(opt)\n"
+            "    scaler.update()\n"
+            "    return loss",
+            "def amp_step(net, opt, scaler, xb, yb, max_norm):\n"
+            "    loss = F.mse_loss(net(xb), yb)\n"
+            "    scaler.scale(loss).backward()\n"
+            "    scaler.step(opt)\n"
+            "    scaler.unscale_(opt)  # too late\n"
+            "    scaler.update()",
+        ],
+        4: ["final_scale = 1024.0", "final_scale = '2048'"],
+    },
+    "11_checkpointing": {
+        1: ["n_entries = n_parameters = 6", "n_entries, n_parameters = '9', '6'"],
+        2: [
+            "def to_builtin(metrics):\n"
+            "    return [v.item() if hasattr(v, 'item') else v for v in metrics.values()]",
+            "def to_builtin(metrics):\n"
+            "    for key, value in metrics.items():\n"
+            "        metrics[key] = value.item() if hasattr(value, 'item') else value  # forgot return",
+            "def to_builtin(metrics):\n    return {key: value.tolist() for key, value in metrics.items()}",
+        ],
+        3: [
+            "def prune_checkpoints(folder, keep):\n"
+            "    files = sorted(Path(folder).iterdir())  # every file, best.pt included\n"
+            "    for old in files[:-keep]:\n"
+            "        old.unlink()\n"
+            "    return [f.name for f in files[-keep:]]",
+            "def prune_checkpoints(folder, keep):\n"
+            "    for old in sorted(Path(folder).glob('epoch_*.pt'))[:-keep]:\n"
+            "        old.unlink()  # forgot return",
+        ],
+        4: ["adam_floats = 1000 * 100 + 100", "adam_floats = 2 * 1000 * 100 * 1.0"],
+    },
+    "12_transfer_learning": {
+        1: ["n_trainable = 128 * 3\nn_frozen = count(SmallCNN().backbone)[0]", "n_trainable, n_frozen = '387', 'all of them'"],
+        2: [
+            "def bn_eval_(module):\n    module.eval()\n    return module",
+            "def bn_eval_(module):\n"
+            "    for layer in module.modules():\n"
+            "        if isinstance(layer, nn.BatchNorm2d):\n"
+            "            layer.eval()\n"
+            "    return module",
+            "def bn_eval_(module):\n"
+            "    for layer in module.modules():\n"
+            "        if isinstance(layer, nn.modules.batchnorm._BatchNorm):\n"
+            "            layer.eval()  # forgot return",
+        ],
+        3: [
+            "ft_optimizer = torch.optim.AdamW(ft_model.parameters(), lr=1e-3)",
+            "ft_optimizer = [\n"
+            "    {'params': ft_model.backbone.parameters(), 'lr': 1e-4},\n"
+            "    {'params': ft_model.head.parameters(), 'lr': 1e-3},\n"
+            "]  # the groups, but no optimizer",
+        ],
+        4: [
+            "resnet50_resize = 256\n"
+            "golden_index = get_model_weights('resnet50').DEFAULT.meta['categories'].index('golden retriever')",
+            "resnet50_resize = 232\ngolden_index = 'golden retriever'",
+        ],
+    },
+    "13_debugging_performance": {
+        1: ["predicted_grad = 10 * 2.0", "predicted_grad = [40.0, 40.0, 40.0]"],
+        2: [
+            "def mse_safe(pred, target):\n    return ((pred - target) ** 2).mean()",
+            "def mse_safe(pred, target):\n    return ((pred.reshape(-1) - target.reshape(-1)) ** 2).mean()  # no size check",
+            "def mse_safe(pred, target):\n"
+            "    if pred.numel() != target.numel():\n"
+            "        raise ValueError('sizes differ')\n"
+            "    ((pred.reshape(-1) - target.reshape(-1)) ** 2).mean()  # forgot return",
+        ],
+        3: [
+            "def masked_log(x):\n    return torch.where(x > 0, torch.log(x), torch.zeros_like(x))",
+            "def masked_log(x):\n"
+            "    safe_x = torch.where(x > 0, x, torch.ones_like(x))\n"
+            "    torch.where(x > 0, torch.log(safe_x), torch.zeros_like(x))  # forgot return",
+            "def masked_log(x):\n    return [math.log(v) if v > 0 else 0.0 for v in x.tolist()]",
+        ],
+        4: ["predicted_kib = 16 * 64.0", "predicted_kib = '1360 KiB'"],
+    },
+    "14_deployment": {
+        1: ["predicted_flags = (True, False)", "predicted_flags = 'no graph'"],
+        2: [
+            "def quantize_per_channel(w):\n"
+            "    scale = w.abs().max() / 127  # one scale for the whole tensor\n"
+            "    return torch.round(w / scale).clamp(-127, 127).to(torch.int8), scale",
+            "def quantize_per_channel(w):\n"
+            "    scales = w.abs().amax(dim=1, keepdim=True) / 127\n"
+            "    return torch.round(w / scales).clamp(-127, 127)  # float, and no scales",
+        ],
+        3: ["tiny_exported = torch.export.export(tiny, (torch.randn(3, 4),))", "tiny_exported = tiny"],
+        4: [
+            "save_file(tiny.state_dict(), path('tiny.safetensors'), metadata={'arch': 'TinyNet'})\n"
+            "restored = TinyNet()\n"
+            "restored.load_state_dict(load_file(path('tiny.safetensors')))  # forgot eval()",
+            "save_file(tiny.state_dict(), path('tiny.safetensors'), metadata={'arch': 'TinyNet'})\n"
+            "restored = load_file(path('tiny.safetensors'))",
+        ],
+    },
+    "15_distributed": {
+        1: ["rank2_indices = [2, 5]", "rank2_indices = '2, 5, 1'"],
+        2: ["global_batch = 32 * 32\nscaled_lr = 0.1", "global_batch, scaled_lr = '1024', '3.2'"],
+        3: [
+            "def strip_module_prefix(state_dict):\n"
+            "    return {key.replace('module', ''): value for key, value in state_dict.items()}",
+            "def strip_module_prefix(state_dict):\n    return [key.removeprefix('module.') for key in state_dict]",
+            "def strip_module_prefix(state_dict):\n"
+            "    state_dict = {key[7:]: value for key, value in state_dict.items()}  # forgot return",
+        ],
+        4: ["per_rank = 4\nskipped = 0", "per_rank, skipped = 11 / 3, 11 % 3"],
+    },
+    "16_interview": {
+        1: [
+            "lstm_params = 4 * 20 * (10 + 20) + 4 * 20",
+            "lstm_params = nn.LSTM(input_size=10, hidden_size=20).parameters()",
+        ],
+        2: [
+            "def conv2d_flops(n, c_in, c_out, k, h_in, w_in, stride=1, padding=0):\n"
+            "    return 2 * n * c_out * h_in * w_in * c_in * k * k  # the input size",
+            "def conv2d_flops(n, c_in, c_out, k, h_in, w_in, stride=1, padding=0):\n"
+            "    h_out = (h_in + 2 * padding - k) / stride + 1\n"
+            "    w_out = (w_in + 2 * padding - k) / stride + 1\n"
+            "    return 2 * n * c_out * h_out * w_out * c_in * k * k",
+            "def conv2d_flops(n, c_in, c_out, k, h_in, w_in, stride=1, padding=0):\n"
+            "    h_out = (h_in + 2 * padding - k) // stride + 1  # forgot the rest and return",
+        ],
+        3: [
+            "def causal_attention(q, k, v):\n"
+            "    scores = q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5\n"
+            "    return scores.softmax(dim=-1) @ v  # no mask",
+            "def causal_attention(q, k, v):\n"
+            "    scores = q @ k.transpose(-2, -1)\n"
+            "    mask = torch.ones(scores.shape[-2:], dtype=torch.bool).tril(1)\n"
+            "    return scores.masked_fill(mask, float('-inf')).softmax(dim=-1) @ v",
+        ],
+        4: [
+            "def predict(model, x):\n    with torch.inference_mode():\n        return model(x).argmax(dim=1)",
+            "def predict(model, x):\n    model.eval()\n    with torch.inference_mode():\n        return model(x).argmax(dim=1)",
+            "def predict(model, x):\n    model.eval()\n    return model(x).argmax(dim=1).tolist()",
+        ],
+    },
+    "17_errata": {
+        1: ["flat_features = 16 * 16 * 16", "flat_features = (1, 3600)"],
+        2: [
+            "def huber(pred, target, delta=1.0):\n"
+            "    d = pred - target\n"
+            "    return torch.where(d.abs() <= delta, d**2, delta * (d.abs() - delta)).mean()",
+            "def huber(pred, target, delta=1.0):\n"
+            "    d = pred - target\n"
+            "    return torch.where(d.abs() <= delta, 0.5 * d**2, delta * (d.abs() - 0.5 * delta))  # forgot the mean",
+        ],
+        3: [
+            "def epoch_mean_loss(model, loader):\n"
+            "    losses = [F.mse_loss(model(xb), yb).item() for xb, yb in loader]\n"
+            "    return sum(losses) / len(losses)",
+            "def epoch_mean_loss(model, loader):\n"
+            "    total = sum(F.mse_loss(model(xb), yb, reduction='sum') for xb, yb in loader)\n"
+            "    return total / 70",
+            "def epoch_mean_loss(model, loader):\n"
+            "    total = 0.0\n"
+            "    for xb, yb in loader:\n"
+            "        total += F.mse_loss(model(xb), yb, reduction='sum').item()  # forgot return",
+        ],
+        4: [
+            "clean = dict(raw)",
+            "clean = raw['model'].state_dict()",
+            "clean = [raw['model'].state_dict(), 3, 0.5, 0.6]",
+        ],
+    },
+}
