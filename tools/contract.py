@@ -93,9 +93,14 @@ def check_executed_in_order(nb: nbformat.NotebookNode, path: Path) -> list[str]:
 
 
 def check_clean_outputs(nb: nbformat.NotebookNode, path: Path) -> list[str]:
-    """No stderr output anywhere; errors only in ``raises-exception`` cells."""
+    """No stderr output anywhere; errors only in ``raises-exception`` cells, and every such
+    cell raised (one that ran without raising would show the prose's error that never came)."""
     problems = []
     for number, cell in enumerate(code_cells(nb)):
+        ran = cell.get("execution_count") is not None
+        raised = any(o.output_type == "error" for o in cell.outputs)
+        if "raises-exception" in tags(cell) and ran and not raised:
+            problems.append(f"code cell {number} is tagged raises-exception but raised nothing")
         for output in cell.outputs:
             if output.output_type == "stream" and output.name == "stderr":
                 lines = output.text.strip().splitlines()
