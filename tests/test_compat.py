@@ -47,3 +47,9 @@ def test_the_floor_is_stated_and_checked_in_one_version():
     workflow = (root / ".github" / "workflows" / "scheduled.yml").read_text(encoding="utf-8")
     assert f'torch: ["{compat.FLOOR}.0", "latest"]' in workflow
     assert 'make compat TORCH="$TORCH"' in workflow
+
+
+def test_torchvision_pairing_read_from_either_metadata_style():
+    assert compat.pairs_with("torch==2.12.1", "2.12.1+cu130")
+    assert compat.pairs_with("torch (==2.7.0)", "2.7.0+cu126")
+    assert not compat.pairs_with("torch==2.7.1", "2.7.0")

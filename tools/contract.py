@@ -104,7 +104,9 @@ def check_clean_outputs(nb: nbformat.NotebookNode, path: Path) -> list[str]:
         for output in cell.outputs:
             if output.output_type == "stream" and output.name == "stderr":
                 lines = output.text.strip().splitlines()
-                problems.append(f"code cell {number} writes to stderr (fix the cause): {lines[-1] if lines else ''}")
+                warned = [line for line in lines if "Warning:" in line]  # the warning, not its source line
+                shown = (warned or lines or [""])[-1].strip()
+                problems.append(f"code cell {number} writes to stderr (fix the cause): {shown}")
             if output.output_type == "error" and "raises-exception" not in tags(cell):
                 problems.append(
                     f"code cell {number}: {output.ename}: {output.evalue} (not tagged raises-exception)"

@@ -143,8 +143,9 @@ def run_in_empty_dir(
             client.execute(env=env)  # forwarded to the kernel manager's start_kernel
         except CellExecutionError as error:
             first = str(error).strip().splitlines()
+            number = _failing_cell(nb)
             raise ExecutionFailed(
-                f"code cell {_failing_cell(nb)}: {first[-1] if first else 'error'}"
+                f"code cell {number}: {_error_line(nb, number) or (first[-1] if first else 'error')}"
             ) from None
         elapsed = time.perf_counter() - start
         leftovers = sorted(p.name for p in workdir.iterdir() if p.name != name)
@@ -209,6 +210,18 @@ def _failing_cell(nb: nbformat.NotebookNode) -> int:
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             return number
     return -1
+
+
+def _error_line(nb: nbformat.NotebookNode, number: int) -> str:
+    """``Name: first line of the message`` of code cell ``number``'s error output, or ``""``."""
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    if not 0 <= number < len(code_cells):
+        return ""
+    for output in code_cells[number].get("outputs", []):
+        if output.get("output_type") == "error":
+            message = (output.get("evalue") or "").strip().splitlines()
+            return f"{output.get('ename')}: {message[0] if message else ''}"[:300]
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:
