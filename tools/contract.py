@@ -105,7 +105,7 @@ def check_clean_outputs(nb: nbformat.NotebookNode, path: Path) -> list[str]:
             if output.output_type == "stream" and output.name == "stderr":
                 lines = output.text.strip().splitlines()
                 warned = [line for line in lines if "Warning:" in line]  # the warning, not its source line
-                shown = (warned or lines or [""])[-1].strip()
+                shown = re.sub(r"^.*?:\d+: (?=\w*Warning:)", "", (warned or lines or [""])[-1].strip())
                 problems.append(f"code cell {number} writes to stderr (fix the cause): {shown}")
             if output.output_type == "error" and "raises-exception" not in tags(cell):
                 problems.append(
