@@ -9,7 +9,7 @@ NB ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # Tests run on two workers; each notebook stays on one worker (nbval needs loadscope).
 WORKERS ?= 2
 
-.PHONY: help venv lock book test test-notebooks test-tools execute student nbgrader bench bench-site dispatch emulate badges clean
+.PHONY: help venv lock book test test-notebooks test-tools execute student nbgrader bench bench-site dispatch emulate badges compat clean
 
 help:
 	@echo "make book     set up .venv and build the site into _build/html (warnings are errors)"
@@ -22,6 +22,7 @@ help:
 	@echo "make dispatch [NB=...]  nbval under every CPU dispatch level this host can emulate"
 	@echo "make emulate  the reference environment on QEMU-emulated Intel CPUs (needs qemu-user)"
 	@echo "make lock [UPGRADE='torch torchvision' | UPGRADE=:all:]  regenerate requirements.txt from requirements.in"
+	@echo "make compat TORCH=2.8.0 [NB=...]  every chapter on that torch (or TORCH=latest), in a throw-away venv"
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +65,11 @@ dispatch: $(STAMP)
 
 emulate: $(STAMP)
 	$(PY) -m tools.emulate
+
+# Needs no .venv: tools/compat.py uses only the standard library and builds its own venv.
+compat:
+	@test -n "$(TORCH)" || { echo "usage: make compat TORCH=2.8.0 (or TORCH=latest) [NB=notebooks/05_data.ipynb]"; exit 2; }
+	$(PYTHON) -m tools.compat --torch $(TORCH) $(NB)
 
 bench-site: $(STAMP) book
 	$(PY) -m tools.lighthouse _build/html

@@ -6,12 +6,18 @@ like for like however pytest is started (``make test``, a plain ``pytest -c test
 outputs under another dispatch level instead (:data:`tools.reference_env.LEVELS`), which is how
 ``make dispatch`` finds cells that depend on the CPU. The GPU lane sets ``COURSE_GPU_LANE=1`` to
 keep its GPU visible.
+
+It also fails a ``raises-exception`` cell that raised nothing: nbval lets such a cell pass (it
+only tolerates the error), so a torch release that stopped raising would go unnoticed while the
+prose still describes the error.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 
 import pytest
+from nbval.plugin import IPyNbCell
 
 from tools import reference_env
 
@@ -41,3 +47,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which dispatch level the kernels use, and on which CPU."""
     return f"notebook kernels: CPU dispatch {config.getoption('--cpu-dispatch')!r} ({reference_env.describe_cpu()})"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """After nbval ran a cell: one that expects an exception must have raised one."""
+    result = yield
+    if isinstance(item, IPyNbCell) and item.options.get("check_exception"):
+        outputs = getattr(item, "test_outputs", None) or []
+        if not any(output.get("output_type") == "error" for output in outputs):
+            item.raise_cell_error("Cell is tagged raises-exception but raised nothing")
+    return result

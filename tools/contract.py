@@ -115,13 +115,20 @@ def check_executed_in_order(nb: nbformat.NotebookNode, path: Path) -> list[str]:
 
 
 def check_clean_outputs(nb: nbformat.NotebookNode, path: Path) -> list[str]:
-    """No stderr output anywhere; errors only in ``raises-exception`` cells."""
+    """No stderr output anywhere; errors only in ``raises-exception`` cells, and every such
+    cell raised (one that ran without raising would show the prose's error that never came)."""
     problems = []
     for number, cell in enumerate(code_cells(nb)):
+        ran = cell.get("execution_count") is not None
+        raised = any(o.output_type == "error" for o in cell.outputs)
+        if "raises-exception" in tags(cell) and ran and not raised:
+            problems.append(f"code cell {number} is tagged raises-exception but raised nothing")
         for output in cell.outputs:
             if output.output_type == "stream" and output.name == "stderr":
                 lines = output.text.strip().splitlines()
-                problems.append(f"code cell {number} writes to stderr (fix the cause): {lines[-1] if lines else ''}")
+                warned = [line for line in lines if "Warning:" in line]  # the warning, not its source line
+                shown = re.sub(r"^.*?:\d+: (?=\w*Warning:)", "", (warned or lines or [""])[-1].strip())
+                problems.append(f"code cell {number} writes to stderr (fix the cause): {shown}")
             if output.output_type == "error" and "raises-exception" not in tags(cell):
                 problems.append(
                     f"code cell {number}: {output.ename}: {output.evalue} (not tagged raises-exception)"

@@ -10,8 +10,13 @@ Numbers the prose quotes (glue spans, :mod:`tools.prose_numbers`) are rewritten 
 values this run glued, so the Markdown always shows this run's numbers.
 
 The stored notebook is replaced only when every cell ran cleanly: no exception outside a
-``raises-exception`` cell, and nothing written to stderr (a warning is a failure). On
-failure the file on disk is left byte-for-byte untouched.
+``raises-exception`` cell, every ``raises-exception`` cell raised, and nothing written to
+stderr (a warning is a failure). On failure the file on disk is left byte-for-byte untouched.
+
+``--no-write`` only checks; ``--learner`` checks as a learner's machine runs it (native kernels,
+all cores); ``--compat`` is the learner's run on another torch (``make compat``,
+:mod:`tools.compat`): warnings are shown, not raised, and stderr is listed as a note instead of
+failing, while errors and ``raises-exception`` cells that do not raise still fail.
 
 Usage::
 
@@ -111,6 +116,7 @@ def run_in_empty_dir(
     timeout: int = CELL_TIMEOUT_S,
     allow_errors: bool = False,
     learner: bool = False,
+    warnings_as_errors: bool = True,
 ) -> tuple[nbformat.NotebookNode, float, list[str]]:
     """Execute ``nb`` from a fresh kernel in an empty temporary directory, as Colab would.
 
@@ -118,9 +124,12 @@ def run_in_empty_dir(
     this machine's fastest kernels and all its cores (still no GPU, warnings still errors).
     Returns the executed notebook, the wall time in seconds, and the names of files the
     notebook left behind in its working directory. With ``allow_errors`` false a failing
-    cell raises :class:`ExecutionFailed` naming the cell.
+    cell raises :class:`ExecutionFailed` naming the cell. With ``warnings_as_errors`` false
+    the kernel keeps Python's default warning filters, as in Colab or a learner's Jupyter.
     """
     env = reference_env.environment("native", threads=None) if learner else reference_env.environment()
+    if not warnings_as_errors:
+        env.pop("PYTHONWARNINGS", None)
     workdir = Path(tempfile.mkdtemp(prefix="execute-"))
     try:
         nbformat.write(nb, workdir / name)
@@ -137,8 +146,9 @@ def run_in_empty_dir(
             client.execute(env=env)  # forwarded to the kernel manager's start_kernel
         except CellExecutionError as error:
             first = str(error).strip().splitlines()
+            number = _failing_cell(nb)
             raise ExecutionFailed(
-                f"code cell {_failing_cell(nb)}: {first[-1] if first else 'error'}"
+                f"code cell {number}: {_error_line(nb, number) or (first[-1] if first else 'error')}"
             ) from None
         elapsed = time.perf_counter() - start
         leftovers = sorted(p.name for p in workdir.iterdir() if p.name != name)
@@ -147,21 +157,42 @@ def run_in_empty_dir(
     return nb, elapsed, leftovers
 
 
-def execute(path: Path, timeout: int = CELL_TIMEOUT_S, write: bool = True, learner: bool = False) -> float:
+def execute(
+    path: Path,
+    timeout: int = CELL_TIMEOUT_S,
+    write: bool = True,
+    learner: bool = False,
+    notes: list[str] | None = None,
+) -> float:
     """Execute ``path`` in an empty temporary directory; write it back normalised.
 
     With ``write`` false the notebook is only checked (the scheduled jobs use this), and with
     ``learner`` it runs as on a learner's machine; stored outputs only ever come from the
     reference environment, so ``learner`` requires ``write`` false.
 
+    Given a ``notes`` list, the run is the compat check (``--compat``, which implies
+    ``learner``): warnings keep Python's default filters, and each cell that writes to stderr
+    is appended to ``notes`` instead of failing the notebook.
+
     Returns the wall time in seconds. Raises :class:`NotebookError` for unreadable input
     and :class:`ExecutionFailed` when a cell fails; in both cases ``path`` is untouched.
     """
+    compat = notes is not None
+    learner = learner or compat
     if learner and write:
         raise ValueError("stored outputs come only from the reference environment: learner runs cannot write")
     nb = read_notebook(path)
-    nb, elapsed, leftovers = run_in_empty_dir(nb, path.name, timeout, learner=learner)
-    check_outputs(nb, path)
+    nb, elapsed, leftovers = run_in_empty_dir(
+        nb, path.name, timeout, learner=learner, warnings_as_errors=not compat
+    )
+    if notes is None:
+        check_outputs(nb, path)
+    else:
+        problems = check_clean_outputs(nb, path) + check_executed_in_order(nb, path)
+        notes.extend(p for p in problems if _STDERR in p)
+        failures = [p for p in problems if _STDERR not in p]
+        if failures:
+            raise ExecutionFailed(failures[0])
     if leftovers:
         raise ExecutionFailed(f"left files behind in its working directory: {leftovers}")
     try:
@@ -171,6 +202,10 @@ def execute(path: Path, timeout: int = CELL_TIMEOUT_S, write: bool = True, learn
     if write:
         write_notebook(normalise(nb), path)
     return elapsed
+
+
+#: How :func:`tools.contract.check_clean_outputs` words a cell that wrote to stderr.
+_STDERR = "writes to stderr"
 
 
 def _failing_cell(nb: nbformat.NotebookNode) -> int:
@@ -184,6 +219,18 @@ def _failing_cell(nb: nbformat.NotebookNode) -> int:
     return -1
 
 
+def _error_line(nb: nbformat.NotebookNode, number: int) -> str:
+    """``Name: first line of the message`` of code cell ``number``'s error output, or ``""``."""
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    if not 0 <= number < len(code_cells):
+        return ""
+    for output in code_cells[number].get("outputs", []):
+        if output.get("output_type") == "error":
+            message = (output.get("evalue") or "").strip().splitlines()
+            return f"{output.get('ename')}: {message[0] if message else ''}"[:300]
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
@@ -195,17 +242,27 @@ def main(argv: list[str] | None = None) -> int:
         "--learner", action="store_true",
         help="with --no-write: run as a learner's machine does (native kernels, all cores)",
     )
+    parser.add_argument(
+        "--compat", action="store_true",
+        help="with --no-write: a learner's run on another torch (warnings shown, stderr listed "
+        "as notes, not failed); used by make compat",
+    )
     args = parser.parse_args(argv)
-    if args.learner and not args.no_write:
-        parser.error("--learner needs --no-write: stored outputs come only from the reference environment")
+    if (args.learner or args.compat) and not args.no_write:
+        parser.error("--learner and --compat need --no-write: stored outputs come only from the reference environment")
     status = 0
     for path in args.notebooks:
+        notes: list[str] | None = [] if args.compat else None
         try:
-            elapsed = execute(path, timeout=args.timeout, write=not args.no_write, learner=args.learner)
+            elapsed = execute(
+                path, timeout=args.timeout, write=not args.no_write, learner=args.learner, notes=notes
+            )
         except (NotebookError, ExecutionFailed) as error:
             print(f"error: {path}: {error}", file=sys.stderr)
             status = 1
             continue
+        for note in notes or []:
+            print(f"note: {path}: {note}")
         print(f"{'checked' if args.no_write else 'executed'} {path} in {elapsed:.1f} s")
     return status
 
