@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -153,3 +155,10 @@ def test_execute_fails_on_a_span_without_a_value(tmp_path: Path, capsys):
     assert execute.main([str(path)]) == 1
     assert "'total'" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_execute_imports_without_myst_nb():
+    """Colab's image and `make compat` run `tools.execute --no-write` without myst-nb installed."""
+    blocked = "import sys; sys.modules['myst_nb'] = None; import tools.execute; print('ok')"
+    result = subprocess.run([sys.executable, "-c", blocked], cwd=ROOT, capture_output=True, text=True)
+    assert result.stdout.strip() == "ok", result.stderr[-2000:]

@@ -29,7 +29,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-from myst_nb.core.variables import format_plain_text
 
 from tools.nbio import NotebookError, read_notebook, write_notebook
 
@@ -64,6 +63,8 @@ def stored_values(nb: nbformat.NotebookNode) -> dict[str, str]:
 
 def literal(key: str, values: dict[str, str]) -> str:
     """The text a span with ``key`` must show, formatted as myst-nb's ``{glue:text}`` would."""
+    from myst_nb.core.variables import format_plain_text  # here, so tools.execute runs without myst-nb
+
     name, spec = split_key(key)
     if name not in values:
         raise GlueError(f"no glued value named {name!r} (glue it in a code cell first)")
