@@ -359,6 +359,11 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
         2: [
             "def bn_eval_(module):\n    module.eval()\n    return module",
             "def bn_eval_(module):\n"
+            "    for layer in module.children():  # only the direct children: misses nested BatchNorms\n"
+            "        if isinstance(layer, nn.modules.batchnorm._BatchNorm):\n"
+            "            layer.eval()\n"
+            "    return module",
+            "def bn_eval_(module):\n"
             "    for layer in module.modules():\n"
             "        if isinstance(layer, nn.BatchNorm2d):\n"
             "            layer.eval()\n"
@@ -427,6 +432,10 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    return {key.replace('module', ''): value for key, value in state_dict.items()}",
             "def strip_module_prefix(state_dict):\n    return [key.removeprefix('module.') for key in state_dict]",
             "def strip_module_prefix(state_dict):\n"
+            "    return {key.lstrip('module.'): value for key, value in state_dict.items()}  # strips characters, not a prefix",
+            "def strip_module_prefix(state_dict):\n"
+            "    return {key.removeprefix('module.'): value.detach().numpy() for key, value in state_dict.items()}",
+            "def strip_module_prefix(state_dict):\n"
             "    state_dict = {key[7:]: value for key, value in state_dict.items()}  # forgot return",
         ],
         4: ["per_rank = 4\nskipped = 0", "per_rank, skipped = 11 / 3, 11 % 3"],
@@ -488,5 +497,110 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "clean = raw['model'].state_dict()",
             "clean = [raw['model'].state_dict(), 3, 0.5, 0.6]",
         ],
+    },
+}
+
+
+# Correct answers other than the solution, per chapter and exercise. The learner test runs each
+# after that exercise's wrong answers, then the self-check again, which must pass: a check must
+# not reject a right answer written another way (a float64 result, an np.int64, keys in another
+# order, a reassigned global).
+CORRECT: dict[str, dict[int, list[str]]] = {
+    "01_tensors": {
+        1: ["predicted_shape = [4, 2, 3]"],
+        2: ["predicted_sums = [3, 0, 3]"],
+        3: [
+            "def standardise(X):\n    X = X.double()  # float64: more precise, and as right\n"
+            "    return (X - X.mean(dim=0)) / X.std(dim=0)",
+            "def standardise(X):\n    mean, std = X.mean(dim=0, keepdim=True), X.std(dim=0, keepdim=True)\n"
+            "    return (X - mean) / std",
+        ],
+        4: [
+            "hwc = torch.arange(5 * 4 * 6 * 3, dtype=torch.float32).reshape(5, 4, 6, 3)\n"
+            "hwc = hwc.permute(0, 3, 1, 2)  # reassigns the global\n"
+            "flat = hwc.reshape(hwc.size(0), -1)",
+            "hwc = torch.arange(5 * 4 * 6 * 3, dtype=torch.float32).reshape(5, 4, 6, 3)\n"
+            "flat = torch.flatten(hwc.movedim(3, 1), start_dim=1).double()",
+        ],
+    },
+    "02_autograd": {
+        1: ["predicted_grad = 16  # an int"],
+    },
+    "04_losses_optimizers": {
+        2: [
+            "def bce_with_logits(z, y):\n    z, y = z.double(), y.double()\n"
+            "    return (z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))).mean()",
+        ],
+        3: [
+            "def cross_entropy(logits, target):\n    logits = logits.double()\n"
+            "    return -torch.log_softmax(logits, dim=1)[torch.arange(len(target)), target].mean()",
+        ],
+        4: ["epoch_lrs = [0.1 * 0.1 ** (epoch // 2) for epoch in range(6)]"],
+    },
+    "06_training_loop": {
+        2: [
+            "losses = [0.90, 0.70, 0.62, 0.65, 0.61, 0.64, 0.66, 0.67, 0.60]\n"
+            "restored_epoch = np.argmin(losses[:8])  # an np.int64\n"
+            "stop_epoch = restored_epoch + 3",
+        ],
+        3: [
+            "def accuracy(model, loader):\n"
+            "    mode = model.training\n"
+            "    model.eval()\n"
+            "    with torch.no_grad():\n"
+            "        hits = [(model(x.to(device)).argmax(1) == y.to(device)).double() for x, y in loader]\n"
+            "    model.train(mode)\n"
+            "    return torch.cat(hits).mean().item()",
+        ],
+        4: [
+            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+            "    model.train()\n"
+            "    batches = list(loader)\n"
+            "    optimizer.zero_grad()\n"
+            "    for start in range(0, len(batches), accum_steps):\n"
+            "        group = batches[start:start + accum_steps]\n"
+            "        n = sum(len(targets) for _, targets in group)\n"
+            "        for inputs, targets in group:\n"
+            "            (F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / n).backward()\n"
+            "        optimizer.step()\n"
+            "        optimizer.zero_grad()",
+        ],
+    },
+    "09_attention": {
+        3: ["core_factor = (1024 / 256) ** 2\nproj_factor = 1024 // 256"],
+    },
+    "10_mixed_precision": {
+        3: [
+            "def amp_step(net, opt, scaler, xb, yb, max_norm):\n"
+            "    with torch.autocast(device_type=device.type, dtype=torch.float16):\n"
+            "        loss = F.mse_loss(net(xb), yb)\n"
+            "    scaler.scale(loss).backward()\n"
+            "    scaler.unscale_(opt)\n"
+            "    torch.nn.utils.clip_grad_norm_(net.parameters(), max_norm=max_norm)\n"
+            "    scaler.step(opt)\n"
+            "    scaler.update()\n"
+            "    opt.zero_grad()\n"
+            "    return loss.detach()",
+        ],
+    },
+    "12_transfer_learning": {
+        2: [
+            "def bn_eval_(module):\n"
+            "    for _, layer in module.named_modules():\n"
+            "        if isinstance(layer, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):\n"
+            "            layer.train(False)\n"
+            "    return module",
+        ],
+    },
+    "15_distributed": {
+        1: ["rank2_indices = (2, 5, 1)"],
+        2: ["global_batch = 4 * 8 * 32\nscaled_lr = 0.1 * (global_batch // 32)"],
+        3: [
+            "def strip_module_prefix(state_dict):\n"
+            "    # keys in another order, values copied\n"
+            "    return {(k[len('module.'):] if k.startswith('module.') else k): v.detach().clone()\n"
+            "            for k, v in reversed(list(state_dict.items()))}",
+        ],
+        4: ["per_rank = len(eleven) // 3\nskipped = len(eleven) % 3"],
     },
 }

@@ -52,3 +52,23 @@ def test_scores_outputs_and_runs_the_courses_own_checks(tmp_path: Path, capsys):
     assert "failed  ex02-1-check: AssertionError: Exercise 1: you predicted 4.0" in out, out
     assert "WARNING ex02-1-check: the submitted self-check differs" in out, out
     assert (tmp_path / "g.csv").read_text().splitlines()[1].endswith(",02_autograd,3,4,ex02-1-check")
+
+
+@pytest.mark.slow
+def test_warns_about_copied_and_deleted_checks(tmp_path: Path, capsys):
+    """On Colab a student can copy or delete locked cells: nbgrader then cannot autograde the
+    notebook, and tools.grade says which check is duplicated or missing."""
+    nb = answered("02_autograd", {})
+    checks = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade", False)]
+    nb.cells.remove(checks[1])  # ex02-2-check deleted
+    copy = nbformat.from_dict(checks[0])
+    copy.id = "copied-check"
+    nb.cells.append(copy)  # ex02-1-check copied to the end
+    path = tmp_path / "submission.ipynb"
+    write_notebook(nb, path)
+    assert grade.main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{path}: 02_autograd 3/4" in out, out
+    assert "failed  ex02-2-check: missing" in out, out
+    assert "WARNING ex02-1-check appears 2 times (a copied cell?)" in out, out
+    assert "WARNING ex02-2-check is missing" in out, out

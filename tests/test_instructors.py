@@ -3,8 +3,9 @@
 The blocks run as one bash script (so a `cd` carries over, as in a terminal) from the root of a
 copy of the course, with a private $HOME whose ~/Downloads/01_tensors.ipynb is Alice's
 submission: the student version with exercises 1, 2 and 4 right and exercise 3 wrong. The
-copy shares this checkout's .venv; the test only runs when that environment already has every
-pin of requirements.txt, so the page's `make` commands never reinstall it.
+copy shares this checkout's .venv; the test runs when .venv/.installed exists, and then fails if
+that environment lacks a pin of requirements.txt that applies to this platform (its marker is
+true), so the page's `make` commands never reinstall it.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 from tools import student
 from tools.nbio import read_notebook, write_notebook
@@ -30,19 +32,39 @@ def bash_blocks(text: str) -> list[str]:
     return re.findall(r"^```bash\n(.*?)^```", text, flags=re.M | re.S)
 
 
-def unmet_pins() -> list[str]:
-    """Pins of requirements.txt that the course environment does not have."""
+def unmet_pins(requirements: str | None = None) -> list[str]:
+    """Pins of requirements.txt that the course environment does not have.
+
+    Each line is parsed as a PEP 508 requirement; a pin whose environment marker is false here
+    (``appnope ; sys_platform == 'darwin'`` on Linux) does not apply and is not counted.
+    """
+    if requirements is None:
+        requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     unmet = []
-    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)", line.strip())
-        if not match:
+    for line in requirements.splitlines():
+        text = line.split(" #", 1)[0].strip()
+        if not text or text.startswith(("#", "-")):
+            continue
+        requirement = Requirement(text)
+        if requirement.marker is not None and not requirement.marker.evaluate():
             continue
         try:
-            if importlib.metadata.version(match.group(1)) != match.group(2):
-                unmet.append(line.strip())
+            installed = importlib.metadata.version(requirement.name)
         except importlib.metadata.PackageNotFoundError:
-            unmet.append(line.strip())
+            unmet.append(text)
+            continue
+        if not requirement.specifier.contains(installed, prereleases=True):
+            unmet.append(f"{text} (installed: {installed})")
     return unmet
+
+
+def test_unmet_pins_honours_markers():
+    never = "sys_platform == 'no-such-platform'"
+    assert unmet_pins(f"no-such-package-xyz==1.0 ; {never}\n") == []
+    assert unmet_pins("no-such-package-xyz==1.0\n") == ["no-such-package-xyz==1.0"]
+    pytest_version = importlib.metadata.version("pytest")
+    assert unmet_pins(f"pytest=={pytest_version}\n    # via -r requirements.in\n") == []
+    assert unmet_pins("pytest==0.0.1\n")[0].startswith("pytest==0.0.1 (installed: ")
 
 
 def alices_submission() -> object:
@@ -83,8 +105,8 @@ def test_every_command_on_the_page_runs_and_grades_as_it_says(tmp_path: Path):
     if not (ROOT / ".venv" / ".installed").exists():
         pytest.skip("no .venv/.installed: run `make venv`")
     unmet = unmet_pins()
-    if unmet:
-        pytest.skip(f"the course environment lacks {unmet[:3]}: run `make venv`")
+    # .venv/.installed says the environment is complete: a pin it lacks is a failure, not a skip.
+    assert not unmet, f"the course environment lacks {unmet[:5]} although .venv/.installed exists: run `make venv`"
     course, home = tmp_path / "course", tmp_path / "home"
     copy_course(course)
     write_notebook(alices_submission(), home / "Downloads" / "01_tensors.ipynb")

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.learner_mistakes import MISTAKES
+from tests.learner_mistakes import CORRECT, MISTAKES
 from tools import student
 from tools.contract import badge_lines
 from tools.contract import code_cells, tags
@@ -57,9 +57,12 @@ def test_student_version_is_valid_and_leaks_nothing(path: Path, student_dir: Pat
     assert badge_lines(path) in badge, "the student version keeps both badges, the chapter's and its own"
 
 
-def with_mistakes(nb: nbformat.NotebookNode, mistakes: dict[int, list[str]]) -> nbformat.NotebookNode:
+def with_mistakes(nb: nbformat.NotebookNode, mistakes: dict[int, list[str]],
+                  correct: dict[int, list[str]] | None = None) -> nbformat.NotebookNode:
     """After each self-check, a learner's wrong answer (from tests/learner_mistakes.py) and the
-    self-check again, for each wrong answer of that exercise."""
+    self-check again, for each wrong answer of that exercise; then each alternative correct
+    answer of that exercise and the self-check again (which must pass)."""
+    correct = correct or {}
     cells, exercise = [], None
     for cell in nb.cells:
         cells.append(cell)
@@ -68,11 +71,12 @@ def with_mistakes(nb: nbformat.NotebookNode, mistakes: dict[int, list[str]]) -> 
         if "exercise" in tags(cell):
             exercise = int(re.match(r"#\s*Exercise\s+(\d+)", cell.source.lstrip()).group(1))
         elif "self-check" in tags(cell):
-            for mistake in mistakes.get(exercise, []):
-                cells.append(nbformat.v4.new_code_cell(mistake, metadata={"tags": ["learner-mistake"]}))
-                recheck = nbformat.v4.new_code_cell(cell.source, metadata={"tags": ["learner-recheck"]})
-                recheck.metadata["mistake"] = {"exercise": exercise, "code": mistake}
-                cells.append(recheck)
+            for kind, answers in [("mistake", mistakes.get(exercise, [])), ("correct", correct.get(exercise, []))]:
+                for answer in answers:
+                    cells.append(nbformat.v4.new_code_cell(answer, metadata={"tags": [f"learner-{kind}"]}))
+                    recheck = nbformat.v4.new_code_cell(cell.source, metadata={"tags": [f"learner-{kind}-recheck"]})
+                    recheck.metadata[kind] = {"exercise": exercise, "code": answer}
+                    cells.append(recheck)
     nb = nbformat.from_dict(nb)
     nb.cells = cells
     return nb
@@ -85,22 +89,34 @@ def test_mistakes_are_listed_for_chapters_that_exist():
         exercises = sum("exercise" in tags(c) for c in read_notebook(ROOT / "notebooks" / f"{name}.ipynb").cells)
         assert sorted(by_exercise) == list(range(1, exercises + 1)), f"{name}: a mistake for every exercise"
         assert all(by_exercise.values())
+    assert set(CORRECT) <= names
+    for name, by_exercise in CORRECT.items():
+        exercises = sum("exercise" in tags(c) for c in read_notebook(ROOT / "notebooks" / f"{name}.ipynb").cells)
+        assert set(by_exercise) <= set(range(1, exercises + 1)) and all(by_exercise.values()), name
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_self_checks_fail_helpfully_on_stubs(path: Path, student_dir: Path):
     """Run the student version: every self-check fails with a message naming its exercise, on the
-    stub and on each plausible wrong answer listed in tests/learner_mistakes.py."""
-    nb = with_mistakes(read_notebook(student_dir / path.name), MISTAKES.get(path.stem, {}))
+    stub and on each plausible wrong answer listed in tests/learner_mistakes.py, and passes on each
+    alternative correct answer listed there (CORRECT)."""
+    nb = with_mistakes(read_notebook(student_dir / path.name), MISTAKES.get(path.stem, {}), CORRECT.get(path.stem, {}))
     nb, _, _ = run_in_empty_dir(nb, path.name, allow_errors=True)
     cells = code_cells(nb)
     checked = 0
     for index, cell in enumerate(cells):
         errors = [o for o in cell.outputs if o.output_type == "error"]
-        if "learner-mistake" in tags(cell):
-            assert not errors, f"{path.name}: the wrong answer itself raised {errors[0].ename}: {cell.source!r}"
-        elif "learner-recheck" in tags(cell):
+        if "learner-mistake" in tags(cell) or "learner-correct" in tags(cell):
+            assert not errors, f"{path.name}: the answer itself raised {errors[0].ename}: {cell.source!r}"
+        elif "learner-correct-recheck" in tags(cell):
+            exercise, code = cell.metadata.correct["exercise"], cell.metadata.correct["code"]
+            assert not errors, (
+                f"{path.name}: the self-check for Exercise {exercise} rejects the correct answer {code!r}: "
+                f"{errors[0].ename}: {errors[0].evalue}"
+            )
+            assert any(f"Exercise {exercise}: correct" in o.get("text", "") for o in cell.outputs), code
+        elif "learner-mistake-recheck" in tags(cell):
             exercise, code = cell.metadata.mistake["exercise"], cell.metadata.mistake["code"]
             assert errors, f"{path.name}: the self-check for Exercise {exercise} passed the wrong answer {code!r}"
             assert errors[0].ename == "AssertionError", (

@@ -28,6 +28,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from collections import Counter
+
 import nbformat
 
 from tools.execute import CELL_TIMEOUT_S, run_in_empty_dir
@@ -91,6 +93,14 @@ def grade(path: Path, course: Path = ROOT / "notebooks", timeout: int = CELL_TIM
     reference_path = chapter_for(nb, course)
     reference = checks_of(read_notebook(reference_path))
     result = Result(path, reference_path.stem)
+    copies = Counter(c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells)
+    for grade_id, count in sorted((g, n) for g, n in copies.items() if g and n > 1):
+        # Copied cells (Colab lets students copy locked cells): nbgrader's autograde refuses the
+        # whole notebook ("Cell with id ... exists multiple times"); here the last copy counts.
+        result.warnings.append(
+            f"{grade_id} appears {count} times (a copied cell?): nbgrader cannot autograde this "
+            "notebook; graded here by its last copy"
+        )
     submitted = checks_of(nb)
     for grade_id in sorted(set(reference) - set(submitted)):
         result.warnings.append(f"{grade_id} is missing (made from another version of the course?)")
