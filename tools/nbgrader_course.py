@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 
 from tools.contract import colab_url
-from tools.nbio import NotebookError, read_notebook, write_notebook
+from tools.nbio import NotebookError, read_chapters, write_notebook
 
 COURSE_ID = "executable-pytorch"
 KERNEL_NAME = "executable-pytorch"
@@ -90,15 +90,8 @@ def drop_solutions_badge(nb: nbformat.NotebookNode, path: Path) -> None:
 
 def write_course(src_dir: Path, dst: Path, python: str) -> list[str]:
     """Write the course folder; returns the assignment names (one per chapter)."""
-    chapters = sorted(src_dir.glob("[0-9][0-9]_*.ipynb"))
-    if not chapters:
-        raise NotebookError(f"{src_dir}: no chapter notebooks found")
     notebooks = []
-    for path in chapters:
-        try:
-            nb = read_notebook(path)
-        except NotebookError as error:
-            raise NotebookError(f"{path}: {error}") from None
+    for path, nb in read_chapters(src_dir):
         drop_solutions_badge(nb, path)
         notebooks.append((path.stem, nb))
     for name, nb in notebooks:

@@ -47,3 +47,21 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_chapters(src_dir: Path) -> list[tuple[Path, nbformat.NotebookNode]]:
+    """Every chapter notebook (``NN_*.ipynb``) in ``src_dir``, read in order.
+
+    Raises :class:`NotebookError` naming the file when one is unreadable, or naming
+    ``src_dir`` when it holds no chapter.
+    """
+    paths = sorted(src_dir.glob("[0-9][0-9]_*.ipynb"))
+    if not paths:
+        raise NotebookError(f"{src_dir}: no chapter notebooks found")
+    chapters = []
+    for path in paths:
+        try:
+            chapters.append((path, read_notebook(path)))
+        except NotebookError as error:
+            raise NotebookError(f"{path}: {error}") from None
+    return chapters

@@ -111,15 +111,16 @@ def refresh(nb: nbformat.NotebookNode) -> int:
     """
     values = stored_values(nb)
     changed = 0
+
+    def rewrite(match: re.Match) -> str:
+        nonlocal changed
+        written = span(match.group("key"), values)
+        changed += written != match.group(0)
+        return written
+
     for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        source = ROLE.sub(lambda m: span(m.group("key"), values), cell.source)
-        source = SPAN.sub(lambda m: span(m.group("key"), values), source)
-        if source != cell.source:
-            changed += sum(1 for a, b in zip(SPAN.findall(cell.source), SPAN.findall(source)) if a != b)
-            changed += len(ROLE.findall(cell.source))
-            cell.source = source
+        if cell.cell_type == "markdown":
+            cell.source = SPAN.sub(rewrite, ROLE.sub(rewrite, cell.source))
     return changed
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 
 from tools.contract import STUDENT_BRANCH  # noqa: F401  (re-exported for tests)
-from tools.nbio import NotebookError, read_notebook, write_notebook
+from tools.nbio import NotebookError, read_chapters, write_notebook
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -138,16 +138,7 @@ def student_version(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNo
 
 def convert(src_dir: Path, dst_dir: Path) -> list[Path]:
     """Convert every chapter in ``src_dir``; write them to ``dst_dir`` only if all succeed."""
-    sources = sorted(src_dir.glob("[0-9][0-9]_*.ipynb"))
-    if not sources:
-        raise NotebookError(f"{src_dir}: no chapter notebooks found")
-    converted = []
-    for path in sources:
-        try:
-            nb = read_notebook(path)
-        except NotebookError as error:
-            raise NotebookError(f"{path}: {error}") from None
-        converted.append((path.name, student_version(nb, str(path))))
+    converted = [(path.name, student_version(nb, str(path))) for path, nb in read_chapters(src_dir)]
     written = []
     for name, nb in converted:
         write_notebook(nb, dst_dir / name)
