@@ -9,7 +9,8 @@ keep its GPU visible.
 
 It also fails a ``raises-exception`` cell that raised nothing: nbval lets such a cell pass (it
 only tolerates the error), so a torch release that stopped raising would go unnoticed while the
-prose still describes the error.
+prose still describes the error. It also fails one that raised another exception than the
+stored one, even where the cell's output is not compared (``nbval-ignore-output``).
 """
 from __future__ import annotations
 
@@ -55,6 +56,12 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     result = yield
     if isinstance(item, IPyNbCell) and item.options.get("check_exception"):
         outputs = getattr(item, "test_outputs", None) or []
-        if not any(output.get("output_type") == "error" for output in outputs):
+        raised = [output for output in outputs if output.get("output_type") == "error"]
+        if not raised:
             item.raise_cell_error("Cell is tagged raises-exception but raised nothing")
+        stored = [output for output in item.cell.outputs if output.get("output_type") == "error"]
+        if stored and raised[0].get("ename") != stored[0].get("ename"):  # even with its output ignored
+            item.raise_cell_error(
+                f"Cell raised {raised[0].get('ename')}, but the stored output (and the prose) shows {stored[0].get('ename')}"
+            )
     return result

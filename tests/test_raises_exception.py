@@ -19,12 +19,12 @@ from tools import contract, execute
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def notebook(raising: bool) -> nbformat.NotebookNode:
-    """A notebook whose tagged cell 1 has the stored error output of a release that raised;
-    ``raising`` says whether the code raises on this run."""
+def notebook(raising: bool, raises: str = "ValueError") -> nbformat.NotebookNode:
+    """A notebook whose tagged cell 1 has the stored error output (a ValueError) of a release that
+    raised; ``raising`` says whether the code raises on this run, and ``raises`` what."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    source = "raise ValueError('refused')" if raising else "'accepted'  # this release forgot to refuse"
+    source = f"raise {raises}('refused')" if raising else "'accepted'  # this release forgot to refuse"
     nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell(source), nbformat.v4.new_code_cell("print(x)")]
     nb.cells[1].metadata["tags"] = ["raises-exception"]
     for count, cell in enumerate(nb.cells, start=1):
@@ -88,3 +88,26 @@ def test_nbval_fails_a_tagged_cell_that_does_not_raise(tmp_path: Path):
     assert failed.returncode == 1, failed.stdout[-3000:]
     assert "tagged raises-exception but raised nothing" in failed.stdout
     assert "1 failed, 2 passed" in failed.stdout, failed.stdout[-1500:]
+
+
+@pytest.mark.parametrize("mode", [["--no-write"], ["--no-write", "--learner"], ["--no-write", "--compat"]])
+def test_checks_fail_a_tagged_cell_that_raises_another_exception(tmp_path: Path, capsys, mode: list[str]):
+    """The prose explains the stored error; a release that raises a different one makes it wrong."""
+    path = tmp_path / "other.ipynb"
+    nbformat.write(notebook(raising=True, raises="TypeError"), path)
+    assert execute.main([*mode, str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "code cell 1 raised TypeError, but the stored output (and the prose) shows ValueError" in err, err
+    nbformat.write(notebook(raising=True), path)
+    assert execute.main([*mode, str(path)]) == 0  # the same exception passes
+
+
+def test_nbval_fails_another_exception_even_with_output_ignored(tmp_path: Path):
+    path = tmp_path / "other.ipynb"
+    nb = notebook(raising=True, raises="TypeError")
+    nb.cells[1].metadata["tags"].append("nbval-ignore-output")
+    nbformat.write(nb, path)
+    alone = run_nbval(path, "-p", "no:tests.nbval_env")  # nbval alone does not compare it
+    assert alone.returncode == 0, alone.stdout[-3000:]
+    failed = run_nbval(path)
+    assert failed.returncode == 1 and "Cell raised TypeError, but the stored output" in failed.stdout, failed.stdout[-3000:]

@@ -52,9 +52,9 @@ CELL_TIMEOUT_S = 600
 #: The oldest torch on which every chapter runs unchanged, as README.md and book/running.md state
 #: it and the scheduled ``compat`` job checks it. 2.6's ONNX exporter fails chapter 14's export
 #: (``KeyError`` on the ``dynamic_shapes`` dict keyed by argument name; given by position, it
-#: fails on BatchNorm with the onnxscript that the setup cell installs), and 2.5 also lacks
-#: ``torch.nn.utils.get_total_norm`` (chapters 06, 16, 17) and
-#: ``torch.serialization.get_unsafe_globals_in_checkpoint`` (11).
+#: fails on BatchNorm with the onnxscript that the setup cell installs). Older releases lack
+#: ``torch.nn.utils.get_total_norm`` (added in 2.6; chapters 06, 16, 17), and 2.4, the oldest
+#: one measured, also lacks ``torch.serialization.get_unsafe_globals_in_checkpoint`` (11).
 FLOOR = "2.7"
 
 

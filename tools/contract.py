@@ -136,6 +136,27 @@ def check_clean_outputs(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     return problems
 
 
+def raised_names(nb: nbformat.NotebookNode) -> dict[int, str]:
+    """``{code cell number: exception name}`` for every ``raises-exception`` cell that raised."""
+    names = {}
+    for number, cell in enumerate(code_cells(nb)):
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if "raises-exception" in tags(cell) and errors:
+            names[number] = errors[0].get("ename", "")
+    return names
+
+
+def check_same_exceptions(stored: nbformat.NotebookNode, run: nbformat.NotebookNode) -> list[str]:
+    """Each ``raises-exception`` cell raised the exception the stored notebook shows: the prose
+    explains that error, so a release that raises another one has made the prose wrong."""
+    before, after = raised_names(stored), raised_names(run)
+    return [
+        f"code cell {number} raised {after[number]}, but the stored output (and the prose) shows {name}"
+        for number, name in sorted(before.items())
+        if number in after and after[number] != name
+    ]
+
+
 #: Calls that pin threads or kernels; with the reference environment's variable names (from
 #: tools/reference_env.py) they make the pins a setup cell must not contain.
 _PIN_CALLS = ("set_num_threads(", "set_num_interop_threads(", "threadpool_limits(")

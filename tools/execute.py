@@ -13,7 +13,8 @@ The stored notebook is replaced only when every cell ran cleanly: no exception o
 ``raises-exception`` cell, every ``raises-exception`` cell raised, and nothing written to
 stderr (a warning is a failure). On failure the file on disk is left byte-for-byte untouched.
 
-``--no-write`` only checks; ``--learner`` checks as a learner's machine runs it (native kernels,
+``--no-write`` only checks, and there every ``raises-exception`` cell must raise the exception
+its stored output shows (the prose explains that one); ``--learner`` checks as a learner's machine runs it (native kernels,
 all cores); ``--compat`` is the learner's run on another torch (``make compat``,
 :mod:`tools.compat`): warnings are shown, not raised, and stderr is listed as a note instead of
 failing, while errors and ``raises-exception`` cells that do not raise still fail.
@@ -25,6 +26,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import copy
 import re
 import shutil
 import sys
@@ -37,7 +39,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from tools import prose_numbers, reference_env
-from tools.contract import check_clean_outputs, check_executed_in_order
+from tools.contract import check_clean_outputs, check_executed_in_order, check_same_exceptions
 from tools.nbio import NotebookError, read_notebook, write_notebook
 
 KERNEL_NAME = "python3"
@@ -181,10 +183,14 @@ def execute(
     learner = learner or compat
     if learner and write:
         raise ValueError("stored outputs come only from the reference environment: learner runs cannot write")
-    nb = read_notebook(path)
+    stored = read_notebook(path)
     nb, elapsed, leftovers = run_in_empty_dir(
-        nb, path.name, timeout, learner=learner, warnings_as_errors=not compat
+        copy.deepcopy(stored), path.name, timeout, learner=learner, warnings_as_errors=not compat
     )
+    if not write:  # a check against the stored run: the same errors must come back
+        changed = check_same_exceptions(stored, nb)
+        if changed:
+            raise ExecutionFailed(changed[0])
     if notes is None:
         check_outputs(nb, path)
     else:
