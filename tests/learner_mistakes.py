@@ -124,15 +124,28 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "huber_value = nn.HuberLoss()(torch.tensor([0.0, 0.0]), torch.tensor([1.0, -4.0])).item()  # default delta\n"
             "smooth_l1_value = nn.SmoothL1Loss()(torch.tensor([0.0, 0.0]), torch.tensor([1.0, -4.0])).item()",
             "huber_value, smooth_l1_value = '3.25', '1.625'",
+            "huber_value, smooth_l1_value = 3.25, 3.25  # SmoothL1 taken to equal Huber",
+            "huber_value, smooth_l1_value = 6.5, 3.25  # the sums, not the means",
+            "huber_value = nn.HuberLoss(delta=2.0)(torch.tensor([0.0, 0.0]), torch.tensor([1.0, -4.0]))  # a tensor\n"
+            "smooth_l1_value = 1.625",
         ],
         2: [
-            "def bce_with_logits(z, y):\n"
-            "    p = torch.sigmoid(z)\n"
-            "    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()",
-            "def bce_with_logits(z, y):\n"
-            "    return z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))  # forgot the mean",
-            "def bce_with_logits(z, y):\n"
-            "    loss = (z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))).mean()  # forgot return",
+            "def distill_loss(student_logits, teacher_logits):  # the buggy version, unchanged\n"
+            "    return F.kl_div(torch.softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1))",
+            "def distill_loss(student_logits, teacher_logits):  # log-probabilities, default reduction\n"
+            "    return F.kl_div(F.log_softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1))",
+            "def distill_loss(student_logits, teacher_logits):  # batchmean, probabilities still\n"
+            "    return F.kl_div(torch.softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1),\n"
+            "                    reduction='batchmean')",
+            "def distill_loss(student_logits, teacher_logits):  # arguments swapped\n"
+            "    return F.kl_div(F.log_softmax(teacher_logits, dim=1), torch.softmax(student_logits, dim=1),\n"
+            "                    reduction='batchmean')",
+            "def distill_loss(student_logits, teacher_logits):\n"
+            "    F.kl_div(F.log_softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1),\n"
+            "             reduction='batchmean')  # forgot return",
+            "def distill_loss(student_logits, teacher_logits):  # per sample, not averaged\n"
+            "    return F.kl_div(F.log_softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1),\n"
+            "                    reduction='none').sum(dim=1)",
         ],
         3: [
             "def cross_entropy(logits, target):\n"
@@ -153,12 +166,16 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    _s.step()\n"
             "    epoch_lrs.append(_o.param_groups[0]['lr'])  # recorded after the step",
             "epoch_lrs = 0.001",
+            "epoch_lrs = [0.1, 0.01, 0.01, 0.001, 0.001, 0.0001]  # decayed one epoch early",
+            "epoch_lrs = [0.1, 0.1, 0.01, 0.01, 0.001]  # five epochs",
         ],
     },
     "05_data": {
         1: [
             "n_batches_250 = 250 // 64\nn_batches_250_drop = 250 // 64\nlast_batch_250 = 64",
             "n_batches_250 = 250 / 64\nn_batches_250_drop = 3\nlast_batch_250 = 58",
+            "n_batches_250 = 4\nn_batches_250_drop = 4\nlast_batch_250 = 58  # drop_last forgotten",
+            "n_batches_250 = 4\nn_batches_250_drop = 3\nlast_batch_250 = 64",
         ],
         2: [
             "def sorted_pad_collate(batch):\n"
@@ -181,12 +198,15 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "feature_std = table.tensors[0][table_train.indices].std(dim=0).tolist()",
         ],
         4: [
-            "digits_train_tf = v2.Compose([v2.RandomRotation(degrees=10, interpolation=bilinear), normalize])\n"
-            "digits_eval_tf = digits_train_tf",
-            "digits_train_tf = [v2.RandomRotation(degrees=10, interpolation=bilinear), normalize]\n"
-            "digits_eval_tf = [normalize]",
-            "digits_train_tf = v2.Compose([v2.RandomRotation(degrees=10, interpolation=bilinear)])  # forgot normalize\n"
-            "digits_eval_tf = v2.Compose([normalize])",
+            "balanced_ex_sampler = WeightedRandomSampler(1.0 / torch.bincount(imbalanced_labels),\n"
+            "                                            num_samples=len(imbalanced_labels))  # one weight per class",
+            "_w = (1.0 / torch.bincount(imbalanced_labels).float())[imbalanced_labels]\n"
+            "balanced_ex_sampler = WeightedRandomSampler(_w, num_samples=len(imbalanced_labels), replacement=False)",
+            "_w = torch.bincount(imbalanced_labels).float()[imbalanced_labels]  # the count, not its inverse\n"
+            "balanced_ex_sampler = WeightedRandomSampler(_w, num_samples=len(imbalanced_labels))",
+            "balanced_ex_sampler = (1.0 / torch.bincount(imbalanced_labels).float())[imbalanced_labels]  # weights, no sampler",
+            "_w = (1.0 / torch.bincount(imbalanced_labels).float())[imbalanced_labels]\n"
+            "balanced_ex_sampler = WeightedRandomSampler(_w, num_samples=3)",
         ],
     },
     "06_training_loop": {
@@ -535,7 +555,33 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "def cross_entropy(logits, target):\n    logits = logits.double()\n"
             "    return -torch.log_softmax(logits, dim=1)[torch.arange(len(target)), target].mean()",
         ],
-        4: ["epoch_lrs = [0.1 * 0.1 ** (epoch // 2) for epoch in range(6)]"],
+        1: ["huber_value, smooth_l1_value = 13 / 4, 3.25 / 2"],
+        2: [
+            "def distill_loss(student_logits, teacher_logits):\n"
+            "    return F.kl_div(F.log_softmax(student_logits, dim=1), F.log_softmax(teacher_logits, dim=1),\n"
+            "                    reduction='batchmean', log_target=True)",
+            "def distill_loss(student_logits, teacher_logits):  # float64, summed then divided by N\n"
+            "    s, t = student_logits.double(), teacher_logits.double()\n"
+            "    return F.kl_div(F.log_softmax(s, dim=1), torch.softmax(t, dim=1), reduction='sum') / len(s)",
+        ],
+        4: ["epoch_lrs = [0.1 * 0.1 ** (epoch // 2) for epoch in range(6)]", "epoch_lrs = (0.1, 0.1, 1e-2, 1e-2, 1e-3, 1e-3)"],
+    },
+    "05_data": {
+        1: ["n_batches_250, n_batches_250_drop, last_batch_250 = -(-250 // 64), 250 // 64, 250 - 3 * 64"],
+        3: [
+            "_rows = table.tensors[0][table_train.indices].double()  # float64: as right\n"
+            "feature_mean, feature_std = _rows.mean(dim=0), _rows.std(dim=0)",
+            "_rows = torch.stack([row for (row,) in table_train])\n"
+            "feature_mean, feature_std = _rows.mean(0), _rows.std(0)",
+        ],
+        4: [
+            "_counts = torch.bincount(imbalanced_labels)\n"
+            "balanced_ex_sampler = WeightedRandomSampler((len(imbalanced_labels) / _counts[imbalanced_labels]).tolist(),\n"
+            "                                            len(imbalanced_labels))",
+            "_counts = torch.bincount(imbalanced_labels).double()\n"
+            "balanced_ex_sampler = WeightedRandomSampler(1 / _counts[imbalanced_labels], num_samples=100, replacement=True,\n"
+            "                                            generator=torch.Generator().manual_seed(0))",
+        ],
     },
     "06_training_loop": {
         2: [
