@@ -70,27 +70,65 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
     },
     "03_modules": {
         1: [
-            "n_params_ex1 = 20 * 50 + 50 * 5",
-            "n_params_ex1 = nn.Sequential(nn.Linear(20, 50), nn.ReLU(), nn.Linear(50, 5)).parameters()",
+            "n_params_ex1 = 1344  # the shared Linear counted twice",
+            "n_params_ex1 = 1872  # the tied table counted twice",
+            "n_params_ex1 = 2144  # both counted twice",
+            "n_params_ex1 = 1056  # forgot the bias",
+            "n_params_ex1 = '1072'",
+            "n_params_ex1 = 1072.0",
         ],
         2: [
-            "class FixedTower(nn.Module):\n"
-            "    def __init__(self, depth):\n"
+            "class Gated(nn.Module):\n"
+            "    def __init__(self):\n"
             "        super().__init__()\n"
-            "        self.layers = [nn.Linear(8, 8) for _ in range(depth)]\n\n"
+            "        self.experts = {'a': nn.Linear(8, 8), 'b': nn.Linear(8, 8)}\n"
+            "        self.gate = torch.zeros(8, requires_grad=True)\n"
+            "        self.scale = torch.tensor(2.0)\n\n"
             "    def forward(self, x):\n"
-            "        for layer in self.layers:\n"
-            "            x = torch.relu(layer(x))\n"
-            "        return x\n\n"
-            "fixed_tower = FixedTower(4)",
-            "class FixedTower(nn.Module):\n"
-            "    def __init__(self, depth):\n"
+            "        g = torch.sigmoid(self.gate)\n"
+            "        return self.scale * (g * self.experts['a'](x) + (1 - g) * self.experts['b'](x))\n\n"
+            "gated = Gated()  # the bugs left in",
+            "class Gated(nn.Module):\n"
+            "    def __init__(self):\n"
             "        super().__init__()\n"
-            "        self.layers = nn.ModuleList(nn.Linear(8, 8) for _ in range(depth))\n\n"
+            "        self.experts = nn.ModuleDict({'a': nn.Linear(8, 8), 'b': nn.Linear(8, 8)})\n"
+            "        self.gate = torch.zeros(8, requires_grad=True)\n"
+            "        self.register_buffer('scale', torch.tensor(2.0))\n\n"
             "    def forward(self, x):\n"
-            "        for layer in self.layers:\n"
-            "            x = torch.relu(layer(x))  # forgot return\n\n"
-            "fixed_tower = FixedTower(4)",
+            "        g = torch.sigmoid(self.gate)\n"
+            "        return self.scale * (g * self.experts['a'](x) + (1 - g) * self.experts['b'](x))\n\n"
+            "gated = Gated()  # the gate is still a plain tensor",
+            "class Gated(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.experts = nn.ModuleDict({'a': nn.Linear(8, 8), 'b': nn.Linear(8, 8)})\n"
+            "        self.gate = nn.Parameter(torch.zeros(8))\n"
+            "        self.scale = nn.Parameter(torch.tensor(2.0))  # now the optimizer would change it\n\n"
+            "    def forward(self, x):\n"
+            "        g = torch.sigmoid(self.gate)\n"
+            "        return self.scale * (g * self.experts['a'](x) + (1 - g) * self.experts['b'](x))\n\n"
+            "gated = Gated()",
+            "class Gated(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.experts = nn.ModuleDict({'a': nn.Linear(8, 8), 'b': nn.Linear(8, 8)})\n"
+            "        self.gate = nn.Parameter(torch.zeros(8))\n"
+            "        self.register_buffer('scale', torch.tensor(2.0), persistent=False)  # not saved\n\n"
+            "    def forward(self, x):\n"
+            "        g = torch.sigmoid(self.gate)\n"
+            "        return self.scale * (g * self.experts['a'](x) + (1 - g) * self.experts['b'](x))\n\n"
+            "gated = Gated()",
+            "class Gated(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.experts = nn.ModuleDict({'a': nn.Linear(8, 8), 'b': nn.Linear(8, 8)})\n"
+            "        self.gate = nn.Parameter(torch.zeros(8))\n"
+            "        self.register_buffer('scale', torch.tensor(2.0))\n\n"
+            "    def forward(self, x):\n"
+            "        g = torch.sigmoid(self.gate)\n"
+            "        self.scale * (g * self.experts['a'](x) + (1 - g) * self.experts['b'](x))  # forgot return\n\n"
+            "gated = Gated()",
+            "gated = nn.Linear(8, 8)  # one expert, not the model",
         ],
         3: [
             "class Residual(nn.Module):\n"
@@ -269,6 +307,144 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "standard_flops = 2 * 64 * 16 * 16 * 32 * 3 * 3 / 1\nseparable_flops = 2 * 32 * 16 * 16 * 9 + 2 * 64 * 16 * 16 * 32",
         ],
         4: [
+            "n_state, n_param = 3, 2\neval_out = torch.tensor([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]])",
+            "n_state, n_param = 5, 5\neval_out = torch.tensor([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]])",
+            "n_state, n_param = 5, 2\neval_out = [[-1.0, -1.0, -1.0], [1.0, 1.0, 1.0]]  # the batch's statistics",
+            "n_state, n_param = 5, 2\neval_out = torch.tensor([1.0, 2.0, 3.0])",
+            "n_state, n_param = 5, 2\neval_out = 'almost the input'",
+            "n_state, n_param = 5.0, 2.0\neval_out = torch.tensor([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]])",
+        ],
+    },
+    "04_losses_optimizers": {
+        1: [
+            "huber_value = nn.HuberLoss()(torch.tensor([0.0, 0.0]), torch.tensor([1.0, -4.0])).item()  # default delta\n"
+            "smooth_l1_value = nn.SmoothL1Loss()(torch.tensor([0.0, 0.0]), torch.tensor([1.0, -4.0])).item()",
+            "huber_value, smooth_l1_value = '3.25', '1.625'",
+        ],
+        2: [
+            "def bce_with_logits(z, y):\n"
+            "    p = torch.sigmoid(z)\n"
+            "    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()",
+            "def bce_with_logits(z, y):\n"
+            "    return z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))  # forgot the mean",
+            "def bce_with_logits(z, y):\n"
+            "    loss = (z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))).mean()  # forgot return",
+        ],
+        3: [
+            "def cross_entropy(logits, target):\n"
+            "    probs = torch.exp(logits) / torch.exp(logits).sum(dim=1, keepdim=True)\n"
+            "    return -torch.log(probs[torch.arange(len(target)), target]).mean()",
+            "def cross_entropy(logits, target):\n"
+            "    return (torch.logsumexp(logits, dim=1) - logits[:, target]).mean()",
+            "def cross_entropy(logits, target):\n"
+            "    return torch.logsumexp(logits, dim=1) - logits[torch.arange(len(target)), target]  # forgot the mean",
+        ],
+        4: [
+            "epoch_lrs = []\n"
+            "_p = nn.Parameter(torch.zeros(1))\n"
+            "_o = torch.optim.SGD([_p], lr=0.1)\n"
+            "_s = lr_scheduler.StepLR(_o, step_size=2, gamma=0.1)\n"
+            "for _ in range(6):\n"
+            "    _o.step()\n"
+            "    _s.step()\n"
+            "    epoch_lrs.append(_o.param_groups[0]['lr'])  # recorded after the step",
+            "epoch_lrs = 0.001",
+        ],
+    },
+    "05_data": {
+        1: [
+            "n_batches_250 = 250 // 64\nn_batches_250_drop = 250 // 64\nlast_batch_250 = 64",
+            "n_batches_250 = 250 / 64\nn_batches_250_drop = 3\nlast_batch_250 = 58",
+        ],
+        2: [
+            "def sorted_pad_collate(batch):\n"
+            "    sequences, labels = zip(*batch)  # not sorted\n"
+            "    lengths = torch.tensor([len(s) for s in sequences])\n"
+            "    return pad_sequence(list(sequences), batch_first=True, padding_value=PAD), lengths, torch.tensor(labels)",
+            "def sorted_pad_collate(batch):\n"
+            "    batch = sorted(batch, key=lambda pair: len(pair[0]), reverse=True)\n"
+            "    sequences, labels = zip(*batch)\n"
+            "    padded = pad_sequence(list(sequences), batch_first=True, padding_value=PAD)  # forgot return",
+            "def sorted_pad_collate(batch):\n"
+            "    batch = sorted(batch, key=lambda pair: len(pair[0]), reverse=True)\n"
+            "    sequences, labels = zip(*batch)\n"
+            "    return pad_sequence(list(sequences), batch_first=True), [len(s) for s in sequences], list(labels)",
+        ],
+        3: [
+            "feature_mean = table.tensors[0].mean(dim=0)\nfeature_std = table.tensors[0].std(dim=0)",
+            "feature_mean = table.tensors[0][table_train.indices].mean()\nfeature_std = table.tensors[0][table_train.indices].std()",
+            "feature_mean = table.tensors[0][table_train.indices].mean(dim=0).tolist()\n"
+            "feature_std = table.tensors[0][table_train.indices].std(dim=0).tolist()",
+        ],
+        4: [
+            "digits_train_tf = v2.Compose([v2.RandomRotation(degrees=10, interpolation=bilinear), normalize])\n"
+            "digits_eval_tf = digits_train_tf",
+            "digits_train_tf = [v2.RandomRotation(degrees=10, interpolation=bilinear), normalize]\n"
+            "digits_eval_tf = [normalize]",
+            "digits_train_tf = v2.Compose([v2.RandomRotation(degrees=10, interpolation=bilinear)])  # forgot normalize\n"
+            "digits_eval_tf = v2.Compose([normalize])",
+        ],
+    },
+    "06_training_loop": {
+        1: ["epoch_loss_answer = (0.9 + 0.6 + 0.3) / 3", "epoch_loss_answer = '0.7235'"],
+        2: ["stop_epoch = 8\nrestored_epoch = 8", "stop_epoch, restored_epoch = '7', '4'"],
+        3: [
+            "def accuracy(model, loader):\n"
+            "    model.eval()  # never restored\n"
+            "    correct, total = 0, 0\n"
+            "    with torch.no_grad():\n"
+            "        for inputs, targets in loader:\n"
+            "            correct += (model(inputs.to(device)).argmax(dim=1) == targets.to(device)).sum().item()\n"
+            "            total += len(targets)\n"
+            "    return correct / total",
+            "def accuracy(model, loader):\n"
+            "    was_training = model.training\n"
+            "    model.eval()\n"
+            "    correct, total = 0, 0\n"
+            "    with torch.no_grad():\n"
+            "        for inputs, targets in loader:\n"
+            "            correct += (model(inputs.to(device)).argmax(dim=1) == targets.to(device)).sum()  # a tensor\n"
+            "            total += len(targets)\n"
+            "    model.train(was_training)\n"
+            "    return correct / total",
+            "def accuracy(model, loader):\n"
+            "    was_training = model.training\n"
+            "    model.eval()\n"
+            "    hits = sum((model(x.to(device)).argmax(dim=1) == y.to(device)).sum().item() for x, y in loader)\n"
+            "    model.train(was_training)  # forgot return",
+        ],
+        4: [
+            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+            "    model.train()\n"
+            "    optimizer.zero_grad()\n"
+            "    for i, (inputs, targets) in enumerate(loader):\n"
+            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device)) / accum_steps\n"
+            "        loss.backward()\n"
+            "        if (i + 1) % accum_steps == 0:\n"
+            "            optimizer.step()\n"
+            "            optimizer.zero_grad()",
+            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+            "    for inputs, targets in loader:\n"
+            "        F.mse_loss(model(inputs), targets).backward()\n"
+            "    optimizer.step(accum_steps)",
+        ],
+    },
+    "07_cnns": {
+        1: ["predicted_shape = (1, 8, 16, 16)", "predicted_shape = (1, 8, 15.5, 15.5)", "predicted_shape = 8"],
+        2: [
+            "in_features_64 = 64 * 16 * 16\n"
+            "model_64 = nn.Sequential(\n"
+            "    nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),\n"
+            "    nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),\n"
+            "    nn.Linear(in_features_64, 10),  # forgot nn.Flatten()\n"
+            ")",
+            "in_features_64 = 64 * 64 * 64 / 16\nmodel_64 = nn.Flatten()",
+        ],
+        3: [
+            "standard_flops = 1 * 64 * 16 * 16 * 32 * 3 * 3\nseparable_flops = 1 * 32 * 16 * 16 * 3 * 3 + 1 * 64 * 16 * 16 * 32",
+            "standard_flops = 2 * 64 * 16 * 16 * 32 * 3 * 3 / 1\nseparable_flops = 2 * 32 * 16 * 16 * 9 + 2 * 64 * 16 * 16 * 32",
+        ],
+        4: [
             "def max_pool_2x2(x):\n"
             "    n, c, h, w = x.shape\n"
             "    return x.reshape(n, c, h // 2, 2, w // 2, 2).amax(dim=(2, 4))",
@@ -311,6 +487,73 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    total = 4 * (hidden_size * (input_size + hidden_size) + hidden_size)  # forgot return",
             "def lstm_param_count(input_size, hidden_size, num_layers, bidirectional):\n"
             "    return 4 * hidden_size * (input_size + hidden_size + 2) / 1",
+        ],
+        5: [
+            "def tbptt_epoch(model, streams, chunk, optimizer):\n"
+            "    state, losses = None, []\n"
+            "    for start in range(0, streams.shape[1], chunk):\n"
+            "        x = streams[:, start : start + chunk]\n"
+            "        y = streams[:, start : start + chunk]\n"
+            "        if state is not None:\n"
+            "            state = tuple(s.detach() for s in state)\n"
+            "        logits, state = model(x)\n"
+            "        loss = F.cross_entropy(logits.transpose(1, 2), y)\n"
+            "        optimizer.zero_grad()\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        losses.append(loss.item())\n"
+            "    return sum(losses) / len(losses)  # both bugs left in",
+            "def tbptt_epoch(model, streams, chunk, optimizer):\n"
+            "    state, losses = None, []\n"
+            "    for start in range(0, streams.shape[1] - 1, chunk):\n"
+            "        y = streams[:, start + 1 : start + chunk + 1]\n"
+            "        x = streams[:, start : start + y.shape[1]]\n"
+            "        logits, state = model(x)  # the state is not carried\n"
+            "        loss = F.cross_entropy(logits.transpose(1, 2), y)\n"
+            "        optimizer.zero_grad()\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        losses.append(loss.item())\n"
+            "    return sum(losses) / len(losses)",
+            "def tbptt_epoch(model, streams, chunk, optimizer):\n"
+            "    state, losses = None, []\n"
+            "    for start in range(0, streams.shape[1] - 1, chunk):\n"
+            "        y = streams[:, start + 1 : start + chunk + 1]\n"
+            "        x = streams[:, start : start + y.shape[1]]\n"
+            "        logits, state = model(x, state)  # carried but never detached\n"
+            "        loss = F.cross_entropy(logits.transpose(1, 2), y)\n"
+            "        optimizer.zero_grad()\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        losses.append(loss.item())\n"
+            "    return sum(losses) / len(losses)",
+            "def tbptt_epoch(model, streams, chunk, optimizer):\n"
+            "    state, losses = None, []\n"
+            "    for start in range(0, streams.shape[1] - 1, chunk):\n"
+            "        x = streams[:, start : start + chunk]\n"
+            "        y = streams[:, start : start + chunk]  # inputs fixed, targets still unshifted\n"
+            "        x, y = x[:, : streams.shape[1] - 1 - start], y[:, : streams.shape[1] - 1 - start]\n"
+            "        if state is not None:\n"
+            "            state = tuple(s.detach() for s in state)\n"
+            "        logits, state = model(x, state)\n"
+            "        loss = F.cross_entropy(logits.transpose(1, 2), y)\n"
+            "        optimizer.zero_grad()\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        losses.append(loss.item())\n"
+            "    return sum(losses) / len(losses)",
+            "def tbptt_epoch(model, streams, chunk, optimizer):\n"
+            "    state = None\n"
+            "    for start in range(0, streams.shape[1] - 1, chunk):\n"
+            "        y = streams[:, start + 1 : start + chunk + 1]\n"
+            "        x = streams[:, start : start + y.shape[1]]\n"
+            "        if state is not None:\n"
+            "            state = tuple(s.detach() for s in state)\n"
+            "        logits, state = model(x, state)\n"
+            "        loss = F.cross_entropy(logits.transpose(1, 2), y)\n"
+            "        optimizer.zero_grad()\n"
+            "        loss.backward()\n"
+            "        optimizer.step()  # forgot to return the mean loss",
         ],
     },
     "09_attention": {
@@ -546,6 +789,26 @@ CORRECT: dict[str, dict[int, list[str]]] = {
     "02_autograd": {
         1: ["predicted_grad = 16  # an int"],
     },
+    "03_modules": {
+        1: ["n_params_ex1 = np.int64(50 * 16 + 16 * 16 + 16)  # arithmetic and an np.int64 are fine"],
+        2: [
+            "class Gated(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.expert_a, self.expert_b = nn.Linear(8, 8), nn.Linear(8, 8)\n"
+            "        self.register_parameter('gate', nn.Parameter(torch.zeros(8)))\n"
+            "        self.register_buffer('scale', torch.full((1,), 2.0))\n\n"
+            "    def forward(self, x):\n"
+            "        g = torch.sigmoid(self.gate)\n"
+            "        return self.scale * (g * self.expert_a(x) + (1 - g) * self.expert_b(x))\n\n"
+            "gated = Gated()",
+        ],
+        4: [
+            "n_state, n_param = 5, 2\n"
+            "eval_out = torch.tensor([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]], dtype=torch.float64) / (1 + 1e-5) ** 0.5",
+            "n_state, n_param = np.int64(5), 2\neval_out = [[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]]",
+        ],
+    },
     "04_losses_optimizers": {
         2: [
             "def bce_with_logits(z, y):\n    z, y = z.double(), y.double()\n"
@@ -610,6 +873,24 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "            (F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / n).backward()\n"
             "        optimizer.step()\n"
             "        optimizer.zero_grad()",
+        ],
+    },
+    "08_rnns": {
+        5: [
+            "def tbptt_epoch(model, streams, chunk, optimizer):\n"
+            "    state, total, n = None, 0.0, 0\n"
+            "    for start in range(0, streams.shape[1] - 1, chunk):\n"
+            "        stop = min(start + chunk, streams.shape[1] - 1)\n"
+            "        x, y = streams[:, start:stop], streams[:, start + 1 : stop + 1]\n"
+            "        if state is not None:\n"
+            "            state = (state[0].detach(), state[1].detach())\n"
+            "        logits, state = model(x, state)\n"
+            "        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))\n"
+            "        optimizer.zero_grad()\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        total, n = total + loss.item(), n + 1\n"
+            "    return total / n",
         ],
     },
     "09_attention": {
