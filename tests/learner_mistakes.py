@@ -432,13 +432,64 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
     "07_cnns": {
         1: ["predicted_shape = (1, 8, 16, 16)", "predicted_shape = (1, 8, 15.5, 15.5)", "predicted_shape = 8"],
         2: [
-            "in_features_64 = 64 * 16 * 16\n"
-            "model_64 = nn.Sequential(\n"
-            "    nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),\n"
-            "    nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),\n"
-            "    nn.Linear(in_features_64, 10),  # forgot nn.Flatten()\n"
-            ")",
-            "in_features_64 = 64 * 64 * 64 / 16\nmodel_64 = nn.Flatten()",
+            # the colleague's block as it is: all four bugs
+            "class FixedBlock(nn.Module):\n"
+            "    def __init__(self, c_in, c_out, stride=1):\n"
+            "        super().__init__()\n"
+            "        self.conv1 = nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1)\n"
+            "        self.bn1 = nn.BatchNorm2d(c_out)\n"
+            "        self.conv2 = nn.Conv2d(c_out, c_out, 3, stride=stride, padding=1, bias=False)\n"
+            "        self.bn2 = nn.BatchNorm2d(c_out)\n"
+            "        self.shortcut = nn.Identity()\n\n"
+            "    def forward(self, x):\n"
+            "        out = F.relu(self.bn1(self.conv1(x)))\n"
+            "        out = F.relu(self.bn2(self.conv2(out)))\n"
+            "        return out + self.shortcut(x)",
+            # projection added, but conv2 still strides
+            "class FixedBlock(nn.Module):\n"
+            "    def __init__(self, c_in, c_out, stride=1):\n"
+            "        super().__init__()\n"
+            "        self.conv1 = nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=False)\n"
+            "        self.bn1 = nn.BatchNorm2d(c_out)\n"
+            "        self.conv2 = nn.Conv2d(c_out, c_out, 3, stride=stride, padding=1, bias=False)\n"
+            "        self.bn2 = nn.BatchNorm2d(c_out)\n"
+            "        self.shortcut = nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False)\n\n"
+            "    def forward(self, x):\n"
+            "        out = F.relu(self.bn1(self.conv1(x)))\n"
+            "        return F.relu(self.bn2(self.conv2(out)) + self.shortcut(x))",
+            # projection only when the channels change: fails for a stride-2 block with 16 -> 16
+            "class FixedBlock(nn.Module):\n"
+            "    def __init__(self, c_in, c_out, stride=1):\n"
+            "        super().__init__()\n"
+            "        self.conv1 = nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=False)\n"
+            "        self.bn1 = nn.BatchNorm2d(c_out)\n"
+            "        self.conv2 = nn.Conv2d(c_out, c_out, 3, padding=1, bias=False)\n"
+            "        self.bn2 = nn.BatchNorm2d(c_out)\n"
+            "        self.shortcut = nn.Identity() if c_in == c_out else nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False)\n\n"
+            "    def forward(self, x):\n"
+            "        out = F.relu(self.bn1(self.conv1(x)))\n"
+            "        return F.relu(self.bn2(self.conv2(out)) + self.shortcut(x))",
+            # shapes fixed, conv biases kept
+            "class FixedBlock(ResidualBlock):\n"
+            "    def __init__(self, c_in, c_out, stride=1):\n"
+            "        super().__init__(c_in, c_out, stride)\n"
+            "        self.conv1 = nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1)\n"
+            "        self.conv2 = nn.Conv2d(c_out, c_out, 3, padding=1)",
+            # shapes and biases fixed, ReLU still before the sum
+            "class FixedBlock(ResidualBlock):\n"
+            "    def forward(self, x):\n"
+            "        out = F.relu(self.bn1(self.conv1(x)))\n"
+            "        return F.relu(self.bn2(self.conv2(out))) + self.shortcut(x)",
+            # the sum forgotten
+            "class FixedBlock(ResidualBlock):\n"
+            "    def forward(self, x):\n"
+            "        out = F.relu(self.bn1(self.conv1(x)))\n"
+            "        return F.relu(self.bn2(self.conv2(out)))",
+            # forward forgets to return
+            "class FixedBlock(ResidualBlock):\n"
+            "    def forward(self, x):\n"
+            "        F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))) + self.shortcut(x))",
+            "FixedBlock = ResidualBlock(16, 16)  # an instance, not the class",
         ],
         3: [
             "standard_flops = 1 * 64 * 16 * 16 * 32 * 3 * 3\nseparable_flops = 1 * 32 * 16 * 16 * 3 * 3 + 1 * 64 * 16 * 16 * 32",
@@ -873,6 +924,29 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "            (F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / n).backward()\n"
             "        optimizer.step()\n"
             "        optimizer.zero_grad()",
+        ],
+    },
+    "07_cnns": {
+        1: ["predicted_shape = torch.Size([1, 8, 15, 15])"],
+        2: [
+            # torchvision's block under the exercise's names, with a projection without BatchNorm
+            "class FixedBlock(nn.Module):\n"
+            "    def __init__(self, c_in, c_out, stride=1):\n"
+            "        super().__init__()\n"
+            "        self.conv1 = nn.Conv2d(c_in, c_out, kernel_size=3, stride=stride, padding=1, bias=False)\n"
+            "        self.bn1 = nn.BatchNorm2d(c_out)\n"
+            "        self.relu = nn.ReLU(inplace=True)\n"
+            "        self.conv2 = nn.Conv2d(c_out, c_out, kernel_size=3, padding=1, bias=False)\n"
+            "        self.bn2 = nn.BatchNorm2d(c_out)\n"
+            "        needs_projection = stride > 1 or c_in != c_out\n"
+            "        self.shortcut = nn.Conv2d(c_in, c_out, 1, stride, bias=False) if needs_projection else nn.Sequential()\n\n"
+            "    def forward(self, x):\n"
+            "        identity = self.shortcut(x)\n"
+            "        out = self.relu(self.bn1(self.conv1(x)))\n"
+            "        out = self.bn2(self.conv2(out))\n"
+            "        out += identity\n"
+            "        return self.relu(out)",
+            "FixedBlock = ResidualBlock  # the section's block is the fix",
         ],
     },
     "08_rnns": {
