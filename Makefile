@@ -9,12 +9,13 @@ NB ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # Tests run on two workers; each notebook stays on one worker (nbval needs loadscope).
 WORKERS ?= 2
 
-.PHONY: help venv lock book test test-notebooks test-tools execute student nbgrader bench bench-site dispatch emulate badges compat clean
+.PHONY: help venv lock book test test-notebooks test-tools execute estimate student nbgrader bench bench-site dispatch emulate badges compat clean
 
 help:
 	@echo "make book     set up .venv and build the site into _build/html (warnings are errors)"
 	@echo "make test     set up .venv and run every test"
 	@echo "make execute [NB=notebooks/01_tensors.ipynb]  re-run notebook(s) and store the outputs"
+	@echo "make estimate [NB=...]  measure each chapter's estimated time and rewrite its header line"
 	@echo "make student  write student versions (solutions stripped) into _build/student"
 	@echo "make nbgrader write a ready nbgrader course folder into _build/nbgrader (book/instructors.md)"
 	@echo "make bench    time every notebook against its budget"
@@ -49,6 +50,10 @@ nbgrader: $(STAMP)
 
 execute: $(STAMP)
 	$(PY) -m tools.execute $(NB)
+
+# The header's "Estimated time" from prose words, code and exercises (book/authoring.md, section 11).
+estimate: $(STAMP)
+	$(PY) -m tools.estimate --write $(NB)
 
 badges: $(STAMP)
 	$(PY) -m tools.badges $(NB)

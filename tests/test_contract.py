@@ -115,3 +115,14 @@ def test_nbgrader_metadata_tool_is_idempotent_and_names_stable_ids(tmp_path: Pat
     assert "ex99-1" in ids and "ex99-1-check" in ids and "ex99-2" in ids
     for chapter in CHAPTERS:
         assert nbgrader_cells.annotate(read_notebook(chapter), chapter) is False, f"{chapter.name}: run tools.nbgrader_cells"
+
+
+def test_setup_cell_must_be_collapsed_and_short():
+    path = FIXTURES / "99_fixture.ipynb"
+    nb = read_notebook(path)
+    setup = contract.code_cells(nb)[0]
+    setup.metadata["tags"] = []
+    assert any("hide-input" in p for p in contract.check_header(nb, path))
+    setup.metadata["tags"] = ["hide-input"]
+    setup.source += "\n" * 2 + "\n".join(f"x{i} = {i}" for i in range(contract.SETUP_MAX_LINES))
+    assert any("keep it to" in p for p in contract.check_header(nb, path))

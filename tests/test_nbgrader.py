@@ -129,9 +129,8 @@ def nbgrader_equivalent(nb: nbformat.NotebookNode, path: Path) -> nbformat.Noteb
         if cell.metadata.get("nbgrader", {}).get("solution"):
             cell.source = re.sub(r"raise NotImplementedError\(.*\)$", nbgrader_course.CODE_STUB, cell.source, flags=re.M)
             cell.metadata.nbgrader["checksum"] = student.nbgrader_checksum(cell)
-        tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
-        if tags:
-            cell.metadata["tags"] = tags
+        if "tags" in cell.metadata:  # as below for the release: hide-input only acts on the site
+            cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != "hide-input"]
     return nb
 
 

@@ -299,6 +299,20 @@ def test_solutions_hidden_until_clicked(server: str, page):
     assert code.is_visible()
 
 
+def test_setup_and_figure_code_collapsed_with_outputs_shown(server: str, page):
+    page.goto(f"{server}/notebooks/{CHAPTERS[0].stem}.html")
+    collapsed = page.locator(".cell.tag_hide-input:not(.tag_exercise)")
+    setup = collapsed.first
+    assert "# Setup" in setup.locator(".cell_input").first.text_content()  # in the page, not shown
+    assert not setup.locator(".cell_input").first.is_visible(), "the setup code is shown before a click"
+    assert setup.locator(".cell_output").first.is_visible(), "the setup cell's output is hidden"
+    figure = page.locator(".cell.tag_hide-input:has(.cell_output img)").first
+    assert not figure.locator(".cell_input").first.is_visible(), "a figure's code is shown before a click"
+    assert figure.locator(".cell_output img").first.is_visible(), "a collapsed cell's figure is hidden"
+    setup.locator("summary").first.click()
+    assert setup.locator(".cell_input").first.is_visible()
+
+
 def test_mobile_width_has_no_horizontal_overflow(server: str, browser, tmp_path: Path):
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
     page = context.new_page()

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_BYTES = 1_000_000
 MAX_IGNORED = 2
 MIN_EXERCISES, MAX_EXERCISES = 3, 5
+#: The setup cell is collapsed on the site (tag hide-input) and stays short.
+SETUP_MAX_LINES = 60
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 IGNORE_TAG, IGNORE_MARKER = "nbval-ignore-output", "# NBVAL_IGNORE_OUTPUT"
 #: (pattern, what) pairs for APIs the course must not use outside a demonstration.
@@ -170,7 +172,8 @@ def setup_pins(source: str) -> list[str]:
 
 
 def check_header(nb: nbformat.NotebookNode, path: Path) -> list[str]:
-    """Title, Colab badge for this file, objectives, prerequisites, time; then the setup cell."""
+    """Title, Colab badge for this file, objectives, prerequisites, time; then the setup cell,
+    collapsed on the site and short."""
     problems = []
     first = nb.cells[0] if nb.cells else None
     if first is None or first.cell_type != "markdown":
@@ -198,6 +201,10 @@ def check_header(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     ]:
         if needle not in setup:
             problems.append(f"the setup cell (first code cell) {why}: missing `{needle}`")
+    if cells and "hide-input" not in tags(cells[0]):
+        problems.append("the setup cell (first code cell) must be tagged hide-input (collapsed on the site)")
+    if len(setup.splitlines()) > SETUP_MAX_LINES:
+        problems.append(f"the setup cell has {len(setup.splitlines())} lines; keep it to {SETUP_MAX_LINES}")
     problems += [
         f"the setup cell pins `{pin}`: that belongs to the reference environment "
         "(tools/reference_env.py), not to learners' runs"
