@@ -548,6 +548,8 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    return {key.removeprefix('module.'): value.detach().numpy() for key, value in state_dict.items()}",
             "def strip_module_prefix(state_dict):\n"
             "    state_dict = {key[7:]: value for key, value in state_dict.items()}  # forgot return",
+            "def strip_module_prefix(state_dict):\n"
+            "    return dict(enumerate(state_dict.values()))  # numbers as keys",
         ],
         4: ["per_rank = 4\nskipped = 0", "per_rank, skipped = 11 / 3, 11 % 3"],
     },
