@@ -44,19 +44,64 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    @staticmethod\n"
             "    def forward(ctx, x):\n"
             "        ctx.save_for_backward(x)\n"
-            "        return torch.log(torch.cosh(x))\n\n"
+            "        return torch.log(torch.cosh(x))  # the naive forward: inf for |x| > 89 in float32\n\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n"
+            "        (x,) = ctx.saved_tensors\n"
+            "        return grad_output * torch.tanh(x)",
+            "class LogCosh(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, x):\n"
+            "        ctx.save_for_backward(x)\n"
+            "        return torch.log(torch.cosh(x.double())).to(x.dtype)  # overflows later, at |x| > 710\n\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n"
+            "        (x,) = ctx.saved_tensors\n"
+            "        return grad_output * torch.tanh(x)",
+            "class LogCosh(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, x):\n"
+            "        ctx.save_for_backward(x)\n"
+            "        return x.abs() - math.log(2)  # the large-|x| limit only\n\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n"
+            "        (x,) = ctx.saved_tensors\n"
+            "        return grad_output * torch.tanh(x)",
+            "class LogCosh(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, x):\n"
+            "        ctx.save_for_backward(x)\n"
+            "        return torch.logaddexp(x, -x) - math.log(2)\n\n"
             "    @staticmethod\n"
             "    def backward(ctx, grad_output):\n"
             "        (x,) = ctx.saved_tensors\n"
             "        return torch.tanh(x)  # forgot grad_output",
-            "def LogCosh(x):\n    return torch.log(torch.cosh(x))",
             "class LogCosh(torch.autograd.Function):\n"
             "    @staticmethod\n"
             "    def forward(ctx, x):\n"
-            "        return torch.log(torch.cosh(x))\n\n"
+            "        ctx.save_for_backward(x)\n"
+            "        return torch.logaddexp(x, -x) - math.log(2)\n\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n"
+            "        (x,) = ctx.saved_tensors\n"
+            "        return grad_output * torch.sinh(x) / torch.cosh(x)  # inf / inf = nan for large |x|",
+            "def LogCosh(x):\n    return torch.logaddexp(x, -x) - math.log(2)",
+            "class LogCosh(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, x):\n"
+            "        return torch.logaddexp(x, -x) - math.log(2)\n\n"
             "    @staticmethod\n"
             "    def backward(ctx, grad_output):\n"
             "        (x,) = ctx.saved_tensors  # nothing was saved\n"
+            "        return grad_output * torch.tanh(x)",
+            "class LogCosh(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, x):\n"
+            "        ctx.save_for_backward(x)\n"
+            "        return (x.abs() + torch.log1p(torch.exp(-2 * x.abs())) - math.log(2)).sum()  # a scalar\n\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n"
+            "        (x,) = ctx.saved_tensors\n"
             "        return grad_output * torch.tanh(x)",
         ],
         4: [
@@ -66,6 +111,18 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    if isinstance(module, nn.Linear):\n"
             "        module.register_forward_hook(lambda m, args, out: shapes.update({name: tuple(out.shape)}))\n"
             "net(batch)",
+            "shapes = {}\n"
+            "_handles = [m.register_forward_hook(lambda m, args, out, name=name: shapes.update({name: list(out.shape)}))\n"
+            "            for name, m in net.named_modules() if isinstance(m, nn.Linear)]\n"
+            "net(batch)\n"
+            "for _h in _handles:\n"
+            "    _h.remove()",
+            "shapes = {}\n"
+            "_handles = [m.register_forward_hook(lambda m, args, out, name=name: shapes.update({name: tuple(args[0].shape)}))\n"
+            "            for name, m in net.named_modules() if isinstance(m, nn.Linear)]  # the input, not the output\n"
+            "net(batch)\n"
+            "for _h in _handles:\n"
+            "    _h.remove()",
         ],
     },
     "03_modules": {
@@ -608,7 +665,11 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
         ],
     },
     "09_attention": {
-        1: ["out_shape, weights_shape = (2, 7, 12), (2, 3, 7, 7)", "out_shape, weights_shape = 'L, N, E', 'N, L, S'"],
+        1: [
+            "out_shape, weights_shape = (2, 7, 12), (2, 3, 7, 7)",
+            "out_shape, weights_shape = 'L, N, E', 'N, L, S'",
+            "out_shape, weights_shape = nn.MultiheadAttention(12, 3)(*[torch.randn(7, 2, 12)] * 3)  # the tensors",
+        ],
         2: [
             "def decoder_mask(lengths, L):\n"
             "    return torch.ones(L, L, dtype=torch.bool).tril()[None, None].expand(len(lengths), 1, L, L)",
@@ -617,16 +678,36 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    valid_keys = torch.arange(L)[None, :] < lengths[:, None]\n"
             "    return causal_part[None, None] & valid_keys[:, None, None, :]",
             "def decoder_mask(lengths, L):\n    mask = torch.ones(L, L, dtype=torch.bool).tril()  # forgot return",
+            "def decoder_mask(lengths, L):\n"
+            "    future = torch.ones(L, L, dtype=torch.bool).triu(1)\n"
+            "    padding = torch.arange(L)[None, :] >= lengths[:, None]\n"
+            "    return future[None, None] | padding[:, None, None, :]  # nn.MultiheadAttention's convention: True = blocked",
+            "def decoder_mask(lengths, L):\n"
+            "    valid = torch.arange(L)[None, :] < lengths[:, None]\n"
+            "    return (valid[:, :, None] & valid[:, None, :])[:, None]  # padding only, no causal part",
         ],
         3: ["core_factor, proj_factor = 4, 4", "core_factor, proj_factor = '16', '4'"],
-        4: ["is_equivariant, no_pos_acc = False, 0.3", "is_equivariant, no_pos_acc = True, '0.3'"],
+        4: [
+            "is_equivariant, no_pos_acc = False, 0.3",
+            "is_equivariant, no_pos_acc = True, '0.3'",
+            "is_equivariant, no_pos_acc = True, 31.0  # a percentage",
+        ],
     },
     "10_mixed_precision": {
         1: [
             "becomes_inf, becomes_zero = [65519.0, 65520.0], [1e-8, 6e-8]",
             "becomes_inf, becomes_zero = 65520.0, 1e-8",
+            "becomes_inf, becomes_zero = [float('inf')], [0.0]  # what they become, not the inputs",
+            "becomes_inf, becomes_zero = ['65520.0'], ['1e-8']",
+            "becomes_inf, becomes_zero = [65520.0], [1e-8, 6e-8]",
         ],
-        2: ["cpu_dtypes = (torch.float16, torch.float32, torch.float32)", "cpu_dtypes = torch.bfloat16"],
+        2: [
+            "cpu_dtypes = (torch.float16, torch.float32, torch.float32)",
+            "cpu_dtypes = torch.bfloat16",
+            "cpu_dtypes = ('torch.bfloat16', 'torch.float32', 'torch.float32')",
+            "cpu_dtypes = (torch.bfloat16, torch.bfloat16, torch.float32)",
+            "cpu_dtypes = (torch.bfloat16, torch.float32, torch.bfloat16)",
+        ],
         3: [
             "def amp_step(net, opt, scaler, xb, yb, max_norm):\n"
             "    opt.zero_grad(set_to_none=True)\n"
@@ -644,10 +725,10 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    scaler.unscale_(opt)  # too late\n"
             "    scaler.update()",
         ],
-        4: ["final_scale = 1024.0", "final_scale = '2048'"],
+        4: ["final_scale = 1024.0", "final_scale = '2048'", "final_scale = torch.tensor([1024.0, 2048.0])"],
     },
     "11_checkpointing": {
-        1: ["n_entries = n_parameters = 6", "n_entries, n_parameters = '9', '6'"],
+        1: ["n_entries = n_parameters = 6", "n_entries, n_parameters = '9', '6'", "n_entries, n_parameters = 6, 4"],
         2: [
             "def to_builtin(metrics):\n"
             "    return [v.item() if hasattr(v, 'item') else v for v in metrics.values()]",
@@ -665,6 +746,21 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "def prune_checkpoints(folder, keep):\n"
             "    for old in sorted(Path(folder).glob('epoch_*.pt'))[:-keep]:\n"
             "        old.unlink()  # forgot return",
+            "def prune_checkpoints(folder, keep):\n"
+            "    files = sorted(Path(folder).glob('epoch_*.pt'))\n"
+            "    for old in files[:-keep]:\n"
+            "        old.unlink()\n"
+            "    return files[-keep:]  # paths, not names",
+            "def prune_checkpoints(folder, keep):\n"
+            "    files = sorted(Path(folder).glob('epoch_*.pt'))\n"
+            "    for old in files[keep:]:  # deletes the newest\n"
+            "        old.unlink()\n"
+            "    return [f.name for f in files[:keep]]",
+            "def prune_checkpoints(folder, keep):\n"
+            "    files = sorted(Path(folder).glob('epoch_*.pt'))\n"
+            "    for old in files[:-keep]:\n"
+            "        old.unlink()\n"
+            "    return [f.name for f in files]  # every name, deleted ones too",
         ],
         4: ["adam_floats = 1000 * 100 + 100", "adam_floats = 2 * 1000 * 100 * 1.0"],
     },
@@ -716,11 +812,20 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    safe_x = torch.where(x > 0, x, torch.ones_like(x))\n"
             "    torch.where(x > 0, torch.log(safe_x), torch.zeros_like(x))  # forgot return",
             "def masked_log(x):\n    return [math.log(v) if v > 0 else 0.0 for v in x.tolist()]",
+            "def masked_log(x):\n"
+            "    return torch.where(x > 0, torch.log(torch.where(x > 0, x, 1.0)), 0.0).detach()  # no gradient",
+            "def masked_log(x):\n    return torch.log(x.clamp(min=1e-12))  # wrong values where x <= 0",
+            "def masked_log(x):\n    return torch.log(x.abs() + 1)  # finite, but another function",
         ],
         4: ["predicted_kib = 16 * 64.0", "predicted_kib = '1360 KiB'"],
     },
     "14_deployment": {
-        1: ["predicted_flags = (True, False)", "predicted_flags = 'no graph'"],
+        1: [
+            "predicted_flags = (True, False)",
+            "predicted_flags = 'no graph'",
+            "predicted_flags = (False, False)",
+            "predicted_flags = ('False', 'True')",
+        ],
         2: [
             "def quantize_per_channel(w):\n"
             "    scale = w.abs().max() / 127  # one scale for the whole tensor\n"
@@ -736,10 +841,16 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "restored.load_state_dict(load_file(path('tiny.safetensors')))  # forgot eval()",
             "save_file(tiny.state_dict(), path('tiny.safetensors'), metadata={'arch': 'TinyNet'})\n"
             "restored = load_file(path('tiny.safetensors'))",
+            "torch.save(tiny.state_dict(), path('tiny.safetensors'))  # a pickle under a safetensors name\n"
+            "restored = TinyNet()\n"
+            "restored.load_state_dict(tiny.state_dict())\n"
+            "_ = restored.eval()",
+            "save_file(tiny.state_dict(), path('tiny.safetensors'), metadata={'arch': 'TinyNet'})\n"
+            "restored = TinyNet().eval()  # never loaded",
         ],
     },
     "15_distributed": {
-        1: ["rank2_indices = [2, 5]", "rank2_indices = '2, 5, 1'"],
+        1: ["rank2_indices = [2, 5]", "rank2_indices = '2, 5, 1'", "rank2_indices = [2.0, 5.0, 1.0]"],
         2: ["global_batch = 32 * 32\nscaled_lr = 0.1", "global_batch, scaled_lr = '1024', '3.2'"],
         3: [
             "def strip_module_prefix(state_dict):\n"
@@ -751,6 +862,8 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    return {key.removeprefix('module.'): value.detach().numpy() for key, value in state_dict.items()}",
             "def strip_module_prefix(state_dict):\n"
             "    state_dict = {key[7:]: value for key, value in state_dict.items()}  # forgot return",
+            "def strip_module_prefix(state_dict):\n"
+            "    return dict(enumerate(state_dict.values()))  # numbers as keys",
         ],
         4: ["per_rank = 4\nskipped = 0", "per_rank, skipped = 11 / 3, 11 % 3"],
     },
@@ -768,6 +881,12 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    return 2 * n * c_out * h_out * w_out * c_in * k * k",
             "def conv2d_flops(n, c_in, c_out, k, h_in, w_in, stride=1, padding=0):\n"
             "    h_out = (h_in + 2 * padding - k) // stride + 1  # forgot the rest and return",
+            "def conv2d_flops(n, c_in, c_out, k, h_in, w_in, stride=1, padding=0):\n"
+            "    h_out = (h_in + 2 * padding - k) // stride + 1\n"
+            "    w_out = (w_in + 2 * padding - k) // stride + 1\n"
+            "    return n * c_out * h_out * w_out * c_in * k * k  # multiply-adds, not FLOPs",
+            "def conv2d_flops(n, c_in, c_out, k, h_in, w_in, stride=1, padding=0):\n"
+            "    return str(2 * n * c_out * h_in * w_in * c_in * k * k)",
         ],
         3: [
             "def causal_attention(q, k, v):\n"
@@ -777,11 +896,36 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    scores = q @ k.transpose(-2, -1)\n"
             "    mask = torch.ones(scores.shape[-2:], dtype=torch.bool).tril(1)\n"
             "    return scores.masked_fill(mask, float('-inf')).softmax(dim=-1) @ v",
+            "def causal_attention(q, k, v):\n"
+            "    scores = q @ k.transpose(-2, -1)  # not scaled\n"
+            "    mask = torch.ones(scores.shape[-2:], dtype=torch.bool).triu(1)\n"
+            "    return scores.masked_fill(mask, float('-inf')).softmax(dim=-1) @ v",
+            "def causal_attention(q, k, v):\n"
+            "    scores = q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5\n"
+            "    mask = torch.ones(scores.shape[-2:], dtype=torch.bool).triu(0)  # hides the diagonal too\n"
+            "    return scores.masked_fill(mask, float('-inf')).softmax(dim=-1) @ v",
+            "def causal_attention(q, k, v):\n"
+            "    scores = q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5\n"
+            "    mask = torch.ones(scores.shape[-2:], dtype=torch.bool).triu(1)\n"
+            "    return scores.masked_fill(mask, float('-inf')).softmax(dim=-2) @ v  # the wrong dimension",
         ],
         4: [
             "def predict(model, x):\n    with torch.inference_mode():\n        return model(x).argmax(dim=1)",
             "def predict(model, x):\n    model.eval()\n    with torch.inference_mode():\n        return model(x).argmax(dim=1)",
             "def predict(model, x):\n    model.eval()\n    return model(x).argmax(dim=1).tolist()",
+            "def predict(model, x):\n"
+            "    was_training = model.training\n"
+            "    model.eval()\n"
+            "    out = model(x).argmax(dim=1)  # records a graph\n"
+            "    model.train(was_training)\n"
+            "    return out",
+            "def predict(model, x):\n"
+            "    was_training = model.training\n"
+            "    model.eval()\n"
+            "    with torch.no_grad():\n"
+            "        out = model(x).softmax(dim=1)  # probabilities, not indices\n"
+            "    model.train(was_training)\n"
+            "    return out",
         ],
     },
     "17_errata": {
@@ -821,8 +965,8 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
 # order, a reassigned global).
 CORRECT: dict[str, dict[int, list[str]]] = {
     "01_tensors": {
-        1: ["predicted_shape = [4, 2, 3]"],
-        2: ["predicted_sums = [3, 0, 3]"],
+        1: ["predicted_shape = [4, 2, 3]", "predicted_shape = tuple(np.array([4, 2, 3]))  # np.int64 entries"],
+        2: ["predicted_sums = [3, 0, 3]", "predicted_sums = tuple(np.array([3, 0, 3], dtype=np.float32))"],
         3: [
             "def standardise(X):\n    X = X.double()  # float64: more precise, and as right\n"
             "    return (X - X.mean(dim=0)) / X.std(dim=0)",
@@ -838,7 +982,45 @@ CORRECT: dict[str, dict[int, list[str]]] = {
         ],
     },
     "02_autograd": {
-        1: ["predicted_grad = 16  # an int"],
+        1: ["predicted_grad = 16  # an int", "predicted_grad = np.float32(16)"],
+        2: [
+            "_x = torch.tensor(1.0, requires_grad=True)  # float32, and tensors rather than floats\n"
+            "(first_derivative,) = torch.autograd.grad(_x * torch.sin(_x), _x, create_graph=True)\n"
+            "(second_derivative,) = torch.autograd.grad(first_derivative, _x)",
+        ],
+        3: [
+            "class LogCosh(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, x):\n"
+            "        ctx.save_for_backward(x)\n"
+            "        return torch.logaddexp(x, -x) - math.log(2)\n\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n"
+            "        (x,) = ctx.saved_tensors\n"
+            "        return grad_output * torch.tanh(x)",
+            "class LogCosh(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, x):\n"
+            "        y = x + torch.nn.functional.softplus(-2 * x) - math.log(2)\n"
+            "        ctx.save_for_backward(torch.tanh(x))  # saves tanh x instead of x\n"
+            "        return y.double()  # a float64 result\n\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n"
+            "        (t,) = ctx.saved_tensors\n"
+            "        return (grad_output * t).to(t.dtype)",
+        ],
+        4: [
+            "net = nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Linear(7, 3), nn.Tanh(), nn.Linear(3, 2))  # re-run\n"
+            "shapes = {}\n"
+            "def _make_hook(name):\n"
+            "    def hook(module, args, output):\n"
+            "        shapes[name] = output.shape  # a torch.Size is a tuple\n"
+            "    return hook\n"
+            "_handles = {name: m.register_forward_hook(_make_hook(name)) for name, m in net.named_modules() if isinstance(m, nn.Linear)}\n"
+            "net(batch)\n"
+            "for _h in _handles.values():\n"
+            "    _h.remove()",
+        ],
     },
     "03_modules": {
         1: ["n_params_ex1 = np.int64(50 * 16 + 16 * 16 + 16)  # arithmetic and an np.int64 are fine"],
@@ -968,9 +1150,23 @@ CORRECT: dict[str, dict[int, list[str]]] = {
         ],
     },
     "09_attention": {
-        3: ["core_factor = (1024 / 256) ** 2\nproj_factor = 1024 // 256"],
+        1: ["out_shape, weights_shape = torch.Size([7, 2, 12]), list(np.array([2, 7, 7]))"],
+        2: [
+            "def decoder_mask(lengths, L):\n"
+            "    i, j = torch.arange(L)[:, None], torch.arange(L)[None, :]\n"
+            "    return torch.stack([((j <= i) & (j < n)) for n in lengths.tolist()])[:, None]",
+        ],
+        3: ["core_factor = (1024 / 256) ** 2\nproj_factor = 1024 // 256", "core_factor, proj_factor = np.int64(16), np.float64(4.0)"],
+        4: ["is_equivariant, no_pos_acc = np.bool_(True), torch.tensor(0.25)"],
     },
     "10_mixed_precision": {
+        1: [
+            "_t = torch.tensor(values)  # float32 copies of the inputs, as tensors and floats\n"
+            "becomes_inf = [_t[i] for i in range(len(values)) if torch.isinf(_t[i].half())]\n"
+            "becomes_zero = [v for v in _t.tolist() if torch.tensor(v).half().item() == 0]",
+        ],
+        2: ["cpu_dtypes = [torch.bfloat16, torch.float32, torch.float32]"],
+        4: ["final_scale = torch.tensor(2048.0)", "final_scale = np.float32(2048)"],
         3: [
             "def amp_step(net, opt, scaler, xb, yb, max_norm):\n"
             "    with torch.autocast(device_type=device.type, dtype=torch.float16):\n"
@@ -984,6 +1180,17 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "    return loss.detach()",
         ],
     },
+    "11_checkpointing": {
+        1: ["n_entries, n_parameters = np.int64(9), np.int64(6)"],
+        3: [
+            "def prune_checkpoints(folder, keep):\n"
+            "    files = sorted(Path(folder).glob('epoch_*.pt'), key=lambda p: int(p.stem.split('_')[1]))\n"
+            "    for doomed in files[:-keep]:\n"
+            "        os.remove(doomed)\n"
+            "    return tuple(sorted(p.name for p in files[-keep:]))",
+        ],
+        4: ["adam_floats = 2.0 * (1000 * 100 + 100)  # a float", "adam_floats = np.int64(2 * 100100)"],
+    },
     "12_transfer_learning": {
         2: [
             "def bn_eval_(module):\n"
@@ -993,9 +1200,37 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "    return module",
         ],
     },
+    "13_debugging_performance": {
+        1: ["predicted_grad = np.float32(60)"],
+        2: [
+            "def mse_safe(pred, target):\n"
+            "    if pred.numel() != target.numel():\n"
+            "        raise ValueError('sizes differ')\n"
+            "    return F.mse_loss(pred.double().flatten(), target.double().flatten())  # float64",
+        ],
+        3: [
+            "def masked_log(x):\n"
+            "    safe = torch.where(x > 0, x, 1.0).double()\n"
+            "    return torch.where(x > 0, safe.log(), 0.0)  # float64",
+            "def masked_log(x):\n    return torch.where(x > 0, torch.log(x.clamp(min=1e-30)), 0.0)",
+        ],
+    },
+    "14_deployment": {
+        1: ["predicted_flags = [np.bool_(False), np.bool_(True)]"],
+        4: [
+            "save_file({k: v.contiguous() for k, v in tiny.state_dict().items()}, path('tiny.safetensors'),\n"
+            "          metadata={'arch': 'TinyNet'})\n"
+            "restored = TinyNet()\n"
+            "restored.load_state_dict(load_file(path('tiny.safetensors')), strict=True)\n"
+            "restored.train(False)",
+        ],
+    },
     "15_distributed": {
-        1: ["rank2_indices = (2, 5, 1)"],
-        2: ["global_batch = 4 * 8 * 32\nscaled_lr = 0.1 * (global_batch // 32)"],
+        1: ["rank2_indices = (2, 5, 1)", "rank2_indices = list(np.array([2, 5, 1]))  # np.int64 entries"],
+        2: [
+            "global_batch = 4 * 8 * 32\nscaled_lr = 0.1 * (global_batch // 32)",
+            "global_batch = np.int64(1024)\nscaled_lr = np.float32(0.1) * 32  # float32",
+        ],
         3: [
             "def strip_module_prefix(state_dict):\n"
             "    # keys in another order, values copied\n"
@@ -1003,5 +1238,31 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "            for k, v in reversed(list(state_dict.items()))}",
         ],
         4: ["per_rank = len(eleven) // 3\nskipped = len(eleven) % 3"],
+    },
+    "16_interview": {
+        1: ["lstm_params = np.int64(4 * 20 * (10 + 20 + 2))", "lstm_params = 2560.0"],
+        2: [
+            "def conv2d_flops(n, c_in, c_out, k, h_in, w_in, stride=1, padding=0):\n"
+            "    h_out = np.floor_divide(h_in + 2 * padding - k, stride) + 1  # np.int64\n"
+            "    w_out = np.floor_divide(w_in + 2 * padding - k, stride) + 1\n"
+            "    return 2 * n * c_out * h_out * w_out * c_in * k * k",
+        ],
+        3: [
+            "def causal_attention(q, k, v):\n"
+            "    q, k, v = q.double(), k.double(), v.double()  # float64\n"
+            "    L = q.shape[-2]\n"
+            "    future = torch.arange(L)[None, :] > torch.arange(L)[:, None]\n"
+            "    scores = (q @ k.transpose(-2, -1)) / q.shape[-1] ** 0.5\n"
+            "    return torch.softmax(scores.masked_fill(future, float('-inf')), dim=-1) @ v",
+        ],
+        4: [
+            "def predict(model, x):\n"
+            "    mode = model.training\n"
+            "    model.train(False)\n"
+            "    with torch.no_grad():\n"
+            "        out = model(x).argmax(dim=-1)\n"
+            "    model.train(mode)\n"
+            "    return out",
+        ],
     },
 }
