@@ -1080,6 +1080,7 @@ CORRECT: dict[str, dict[int, list[str]]] = {
         ],
     },
     "06_training_loop": {
+        1: ["epoch_loss_answer = np.float32(49.2 / 68)"],
         2: [
             "losses = [0.90, 0.70, 0.62, 0.65, 0.61, 0.64, 0.66, 0.67, 0.60]\n"
             "restored_epoch = np.argmin(losses[:8])  # an np.int64\n"
@@ -1192,6 +1193,16 @@ CORRECT: dict[str, dict[int, list[str]]] = {
         4: ["adam_floats = 2.0 * (1000 * 100 + 100)  # a float", "adam_floats = np.int64(2 * 100100)"],
     },
     "12_transfer_learning": {
+        1: [
+            "_model = SmallCNN()\n_model.backbone.requires_grad_(False)\n_model.head = nn.Linear(128, 3)\n"
+            "n_trainable, n_frozen = (np.int64(n) for n in count(_model))",
+        ],
+        3: [
+            "ft_optimizer = torch.optim.AdamW([  # the head's group first\n"
+            "    {'params': ft_model.head.parameters(), 'lr': 1e-3},\n"
+            "    {'params': ft_model.backbone.parameters(), 'lr': 1e-4},\n"
+            "])",
+        ],
         2: [
             "def bn_eval_(module):\n"
             "    for _, layer in module.named_modules():\n"
