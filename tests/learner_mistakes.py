@@ -40,6 +40,18 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "first_derivative, second_derivative = torch.tensor([1.38, 0.24]), torch.tensor([0.24])",
         ],
         3: [
+            # the formula chosen for the whole tensor by a Python `if`
+            "class LogCosh(torch.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, x):\n"
+            "        ctx.save_for_backward(x)\n"
+            "        if x.abs().max() > 20:\n"
+            "            return x.abs() - math.log(2)\n"
+            "        return torch.log(torch.cosh(x))\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n"
+            "        (x,) = ctx.saved_tensors\n"
+            "        return grad_output * torch.tanh(x)",
             "class LogCosh(torch.autograd.Function):\n"
             "    @staticmethod\n"
             "    def forward(ctx, x):\n"
@@ -854,6 +866,8 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
         2: ["global_batch = 32 * 32\nscaled_lr = 0.1", "global_batch, scaled_lr = '1024', '3.2'"],
         3: [
             "def strip_module_prefix(state_dict):\n"
+            "    return {k.replace('module.', ''): v for k, v in state_dict.items()}",
+            "def strip_module_prefix(state_dict):\n"
             "    return {key.replace('module', ''): value for key, value in state_dict.items()}",
             "def strip_module_prefix(state_dict):\n    return [key.removeprefix('module.') for key in state_dict]",
             "def strip_module_prefix(state_dict):\n"
@@ -1162,6 +1176,7 @@ CORRECT: dict[str, dict[int, list[str]]] = {
     },
     "10_mixed_precision": {
         1: [
+            "_t = torch.tensor(values)\n_h = _t.half()\nbecomes_inf = _t[_h.isinf()]\nbecomes_zero = _t[_h == 0]",
             "_t = torch.tensor(values)  # float32 copies of the inputs, as tensors and floats\n"
             "becomes_inf = [_t[i] for i in range(len(values)) if torch.isinf(_t[i].half())]\n"
             "becomes_zero = [v for v in _t.tolist() if torch.tensor(v).half().item() == 0]",
