@@ -577,6 +577,7 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
     "08_rnns": {
         1: [
             "predicted_output = (4, 7, 20)\npredicted_h_n = (3, 4, 20)",
+            "predicted_output = (np.int64(4), 7, 20)\npredicted_h_n = (6, 4, 20)",
             "predicted_output = (4, 7, 40)\npredicted_h_n = (4, 6, 20)",
             "predicted_output = '4, 7, 40'\npredicted_h_n = '6, 4, 20'",
         ],
@@ -623,6 +624,20 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "        optimizer.step()\n"
             "        losses.append(loss.item())\n"
             "    return sum(losses) / len(losses)  # both bugs left in",
+            "def tbptt_epoch(model, streams, chunk, optimizer):\n"
+            "    state, losses = None, []\n"
+            "    for start in range(0, streams.shape[1], chunk):  # targets fixed, range not: the last chunk\n"
+            "        x = streams[:, start : start + chunk]\n"
+            "        y = streams[:, start + 1 : start + chunk + 1]\n"
+            "        if state is not None:\n"
+            "            state = tuple(s.detach() for s in state)\n"
+            "        logits, state = model(x, state)\n"
+            "        loss = F.cross_entropy(logits.transpose(1, 2), y)\n"
+            "        optimizer.zero_grad()\n"
+            "        loss.backward()\n"
+            "        optimizer.step()\n"
+            "        losses.append(loss.item())\n"
+            "    return sum(losses) / len(losses)",
             "def tbptt_epoch(model, streams, chunk, optimizer):\n"
             "    state, losses = None, []\n"
             "    for start in range(0, streams.shape[1] - 1, chunk):\n"
@@ -1147,6 +1162,18 @@ CORRECT: dict[str, dict[int, list[str]]] = {
         ],
     },
     "08_rnns": {
+        1: ["predicted_output = tuple(np.array([4, 7, 40]))\npredicted_h_n = torch.Size([6, 4, 20])"],
+        2: [
+            "import copy\n\n\ndef gru_step(x_t, h, cell):  # float64 result\n"
+            "    return copy.deepcopy(cell).double()(x_t.double(), h.double())",
+        ],
+        3: ["def last_real_step(output, lengths):  # float64 result\n    return output.double()[torch.arange(len(lengths)), lengths - 1]"],
+        4: [
+            "def lstm_param_count(input_size, hidden_size, num_layers, bidirectional):  # numpy integer\n"
+            "    d = 2 if bidirectional else 1\n"
+            "    sizes = np.array([input_size] + [d * hidden_size] * (num_layers - 1))\n"
+            "    return (d * 4 * (hidden_size * (sizes + hidden_size) + 2 * hidden_size)).sum()",
+        ],
         5: [
             "def tbptt_epoch(model, streams, chunk, optimizer):\n"
             "    state, total, n = None, 0.0, 0\n"
