@@ -559,6 +559,11 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    def forward(self, x):\n"
             "        F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))) + self.shortcut(x))",
             "FixedBlock = ResidualBlock(16, 16)  # an instance, not the class",
+            # ReLU both before and after the sum: the branch can never be negative
+            "class FixedBlock(ResidualBlock):\n"
+            "    def forward(self, x):\n"
+            "        out = F.relu(self.bn1(self.conv1(x)))\n"
+            "        return F.relu(F.relu(self.bn2(self.conv2(out))) + self.shortcut(x))",
         ],
         3: [
             "standard_flops = 1 * 64 * 16 * 16 * 32 * 3 * 3\nseparable_flops = 1 * 32 * 16 * 16 * 3 * 3 + 1 * 64 * 16 * 16 * 32",
@@ -572,6 +577,9 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "    n, c, h, w = x.shape\n"
             "    x.reshape(n, c, h // 2, 2, w // 2, 2).amax(dim=(3, 5))  # forgot return",
             "def max_pool_2x2(x):\n    return x.view(x.shape[0], x.shape[1], -1, 4).amax(dim=3)",
+            "def max_pool_2x2(x):\n"
+            "    n, c, h, w = x.shape\n"
+            "    return x.double().reshape(n, c, h // 2, 2, w // 2, 2).amax(dim=(3, 5))  # float64",
         ],
     },
     "08_rnns": {
@@ -1139,7 +1147,9 @@ CORRECT: dict[str, dict[int, list[str]]] = {
         ],
     },
     "07_cnns": {
-        1: ["predicted_shape = torch.Size([1, 8, 15, 15])"],
+        1: ["predicted_shape = torch.Size([1, 8, 15, 15])", "predicted_shape = tuple(np.array([1, 8, 15, 15]))"],
+        3: ["standard_flops = np.int64(2 * 64 * 16 * 16 * 32 * 9)\n"
+            "separable_flops = np.int64(2 * 32 * 16 * 16 * 9 + 2 * 64 * 16 * 16 * 32)"],
         2: [
             # torchvision's block under the exercise's names, with a projection without BatchNorm
             "class FixedBlock(nn.Module):\n"
