@@ -238,6 +238,9 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "def distill_loss(student_logits, teacher_logits):\n"
             "    F.kl_div(F.log_softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1),\n"
             "             reduction='batchmean')  # forgot return",
+            "def distill_loss(student_logits, teacher_logits):  # summed over the batch\n"
+            "    return F.kl_div(F.log_softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1),\n"
+            "                    reduction='sum')",
             "def distill_loss(student_logits, teacher_logits):  # per sample, not averaged\n"
             "    return F.kl_div(F.log_softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1),\n"
             "                    reduction='none').sum(dim=1)",
@@ -370,76 +373,6 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "n_state, n_param = 5, 2\neval_out = torch.tensor([1.0, 2.0, 3.0])",
             "n_state, n_param = 5, 2\neval_out = 'almost the input'",
             "n_state, n_param = 5.0, 2.0\neval_out = torch.tensor([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]])",
-        ],
-    },
-    "04_losses_optimizers": {
-        1: [
-            "huber_value = nn.HuberLoss()(torch.tensor([0.0, 0.0]), torch.tensor([1.0, -4.0])).item()  # default delta\n"
-            "smooth_l1_value = nn.SmoothL1Loss()(torch.tensor([0.0, 0.0]), torch.tensor([1.0, -4.0])).item()",
-            "huber_value, smooth_l1_value = '3.25', '1.625'",
-        ],
-        2: [
-            "def bce_with_logits(z, y):\n"
-            "    p = torch.sigmoid(z)\n"
-            "    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()",
-            "def bce_with_logits(z, y):\n"
-            "    return z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))  # forgot the mean",
-            "def bce_with_logits(z, y):\n"
-            "    loss = (z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))).mean()  # forgot return",
-        ],
-        3: [
-            "def cross_entropy(logits, target):\n"
-            "    probs = torch.exp(logits) / torch.exp(logits).sum(dim=1, keepdim=True)\n"
-            "    return -torch.log(probs[torch.arange(len(target)), target]).mean()",
-            "def cross_entropy(logits, target):\n"
-            "    return (torch.logsumexp(logits, dim=1) - logits[:, target]).mean()",
-            "def cross_entropy(logits, target):\n"
-            "    return torch.logsumexp(logits, dim=1) - logits[torch.arange(len(target)), target]  # forgot the mean",
-        ],
-        4: [
-            "epoch_lrs = []\n"
-            "_p = nn.Parameter(torch.zeros(1))\n"
-            "_o = torch.optim.SGD([_p], lr=0.1)\n"
-            "_s = lr_scheduler.StepLR(_o, step_size=2, gamma=0.1)\n"
-            "for _ in range(6):\n"
-            "    _o.step()\n"
-            "    _s.step()\n"
-            "    epoch_lrs.append(_o.param_groups[0]['lr'])  # recorded after the step",
-            "epoch_lrs = 0.001",
-        ],
-    },
-    "05_data": {
-        1: [
-            "n_batches_250 = 250 // 64\nn_batches_250_drop = 250 // 64\nlast_batch_250 = 64",
-            "n_batches_250 = 250 / 64\nn_batches_250_drop = 3\nlast_batch_250 = 58",
-        ],
-        2: [
-            "def sorted_pad_collate(batch):\n"
-            "    sequences, labels = zip(*batch)  # not sorted\n"
-            "    lengths = torch.tensor([len(s) for s in sequences])\n"
-            "    return pad_sequence(list(sequences), batch_first=True, padding_value=PAD), lengths, torch.tensor(labels)",
-            "def sorted_pad_collate(batch):\n"
-            "    batch = sorted(batch, key=lambda pair: len(pair[0]), reverse=True)\n"
-            "    sequences, labels = zip(*batch)\n"
-            "    padded = pad_sequence(list(sequences), batch_first=True, padding_value=PAD)  # forgot return",
-            "def sorted_pad_collate(batch):\n"
-            "    batch = sorted(batch, key=lambda pair: len(pair[0]), reverse=True)\n"
-            "    sequences, labels = zip(*batch)\n"
-            "    return pad_sequence(list(sequences), batch_first=True), [len(s) for s in sequences], list(labels)",
-        ],
-        3: [
-            "feature_mean = table.tensors[0].mean(dim=0)\nfeature_std = table.tensors[0].std(dim=0)",
-            "feature_mean = table.tensors[0][table_train.indices].mean()\nfeature_std = table.tensors[0][table_train.indices].std()",
-            "feature_mean = table.tensors[0][table_train.indices].mean(dim=0).tolist()\n"
-            "feature_std = table.tensors[0][table_train.indices].std(dim=0).tolist()",
-        ],
-        4: [
-            "digits_train_tf = v2.Compose([v2.RandomRotation(degrees=10, interpolation=bilinear), normalize])\n"
-            "digits_eval_tf = digits_train_tf",
-            "digits_train_tf = [v2.RandomRotation(degrees=10, interpolation=bilinear), normalize]\n"
-            "digits_eval_tf = [normalize]",
-            "digits_train_tf = v2.Compose([v2.RandomRotation(degrees=10, interpolation=bilinear)])  # forgot normalize\n"
-            "digits_eval_tf = v2.Compose([normalize])",
         ],
     },
     "06_training_loop": {
@@ -1043,15 +976,14 @@ CORRECT: dict[str, dict[int, list[str]]] = {
         ],
     },
     "04_losses_optimizers": {
-        2: [
-            "def bce_with_logits(z, y):\n    z, y = z.double(), y.double()\n"
-            "    return (z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))).mean()",
-        ],
         3: [
             "def cross_entropy(logits, target):\n    logits = logits.double()\n"
             "    return -torch.log_softmax(logits, dim=1)[torch.arange(len(target)), target].mean()",
         ],
-        1: ["huber_value, smooth_l1_value = 13 / 4, 3.25 / 2"],
+        1: [
+            "huber_value, smooth_l1_value = 13 / 4, 3.25 / 2",
+            "import numpy as np\nhuber_value, smooth_l1_value = np.float32(3.25), np.float32(1.625)",
+        ],
         2: [
             "def distill_loss(student_logits, teacher_logits):\n"
             "    return F.kl_div(F.log_softmax(student_logits, dim=1), F.log_softmax(teacher_logits, dim=1),\n"
@@ -1060,10 +992,17 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "    s, t = student_logits.double(), teacher_logits.double()\n"
             "    return F.kl_div(F.log_softmax(s, dim=1), torch.softmax(t, dim=1), reduction='sum') / len(s)",
         ],
-        4: ["epoch_lrs = [0.1 * 0.1 ** (epoch // 2) for epoch in range(6)]", "epoch_lrs = (0.1, 0.1, 1e-2, 1e-2, 1e-3, 1e-3)"],
+        4: [
+            "epoch_lrs = [0.1 * 0.1 ** (epoch // 2) for epoch in range(6)]",
+            "epoch_lrs = (0.1, 0.1, 1e-2, 1e-2, 1e-3, 1e-3)",
+            "import numpy as np\nepoch_lrs = list(np.array([0.1, 0.1, 0.01, 0.01, 0.001, 0.001], dtype=np.float32))",
+        ],
     },
     "05_data": {
-        1: ["n_batches_250, n_batches_250_drop, last_batch_250 = -(-250 // 64), 250 // 64, 250 - 3 * 64"],
+        1: [
+            "n_batches_250, n_batches_250_drop, last_batch_250 = -(-250 // 64), 250 // 64, 250 - 3 * 64",
+            "import numpy as np\nn_batches_250, n_batches_250_drop, last_batch_250 = np.int64(4), np.int64(3), np.int64(58)",
+        ],
         3: [
             "_rows = table.tensors[0][table_train.indices].double()  # float64: as right\n"
             "feature_mean, feature_std = _rows.mean(dim=0), _rows.std(dim=0)",
