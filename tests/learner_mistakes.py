@@ -250,6 +250,9 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "def distill_loss(student_logits, teacher_logits):\n"
             "    F.kl_div(F.log_softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1),\n"
             "             reduction='batchmean')  # forgot return",
+            "def distill_loss(student_logits, teacher_logits):  # summed over the batch\n"
+            "    return F.kl_div(F.log_softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1),\n"
+            "                    reduction='sum')",
             "def distill_loss(student_logits, teacher_logits):  # per sample, not averaged\n"
             "    return F.kl_div(F.log_softmax(student_logits, dim=1), torch.softmax(teacher_logits, dim=1),\n"
             "                    reduction='none').sum(dim=1)",
@@ -942,15 +945,14 @@ CORRECT: dict[str, dict[int, list[str]]] = {
         ],
     },
     "04_losses_optimizers": {
-        2: [
-            "def bce_with_logits(z, y):\n    z, y = z.double(), y.double()\n"
-            "    return (z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))).mean()",
-        ],
         3: [
             "def cross_entropy(logits, target):\n    logits = logits.double()\n"
             "    return -torch.log_softmax(logits, dim=1)[torch.arange(len(target)), target].mean()",
         ],
-        1: ["huber_value, smooth_l1_value = 13 / 4, 3.25 / 2"],
+        1: [
+            "huber_value, smooth_l1_value = 13 / 4, 3.25 / 2",
+            "import numpy as np\nhuber_value, smooth_l1_value = np.float32(3.25), np.float32(1.625)",
+        ],
         2: [
             "def distill_loss(student_logits, teacher_logits):\n"
             "    return F.kl_div(F.log_softmax(student_logits, dim=1), F.log_softmax(teacher_logits, dim=1),\n"
@@ -959,10 +961,17 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "    s, t = student_logits.double(), teacher_logits.double()\n"
             "    return F.kl_div(F.log_softmax(s, dim=1), torch.softmax(t, dim=1), reduction='sum') / len(s)",
         ],
-        4: ["epoch_lrs = [0.1 * 0.1 ** (epoch // 2) for epoch in range(6)]", "epoch_lrs = (0.1, 0.1, 1e-2, 1e-2, 1e-3, 1e-3)"],
+        4: [
+            "epoch_lrs = [0.1 * 0.1 ** (epoch // 2) for epoch in range(6)]",
+            "epoch_lrs = (0.1, 0.1, 1e-2, 1e-2, 1e-3, 1e-3)",
+            "import numpy as np\nepoch_lrs = list(np.array([0.1, 0.1, 0.01, 0.01, 0.001, 0.001], dtype=np.float32))",
+        ],
     },
     "05_data": {
-        1: ["n_batches_250, n_batches_250_drop, last_batch_250 = -(-250 // 64), 250 // 64, 250 - 3 * 64"],
+        1: [
+            "n_batches_250, n_batches_250_drop, last_batch_250 = -(-250 // 64), 250 // 64, 250 - 3 * 64",
+            "import numpy as np\nn_batches_250, n_batches_250_drop, last_batch_250 = np.int64(4), np.int64(3), np.int64(58)",
+        ],
         3: [
             "_rows = table.tensors[0][table_train.indices].double()  # float64: as right\n"
             "feature_mean, feature_std = _rows.mean(dim=0), _rows.std(dim=0)",
