@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from tools.contract import badge_lines
-from tools.nbio import NotebookError, read_notebook, write_notebook
+from tools.nbio import NotebookError, chapter_paths, read_notebook, write_notebook
 
 #: The badge block: one or more consecutive lines that hold an Open-in-Colab badge.
 _BADGES = re.compile(r"^.*colab-badge\.svg.*(?:\n.*colab-badge\.svg.*)*$", re.MULTILINE)
@@ -36,7 +36,7 @@ def fix_badge(path: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    paths = [Path(a) for a in args] or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = [Path(a) for a in args] or chapter_paths()
     status = 0
     for path in paths:
         try:

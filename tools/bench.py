@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 from tools.execute import ExecutionFailed, check_outputs, run_in_empty_dir
-from tools.nbio import NotebookError, read_notebook
+from tools.nbio import NotebookError, chapter_paths, read_notebook
 
 BUDGET_S = 30.0
 #: Training-heavy chapters get twice the time (COURSE.md §4.8).
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--learner", action="store_true", help="native kernels and all cores, as learners run")
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = args.notebooks or chapter_paths()
     rows, status = [], 0
     floor = floor_seconds(args.learner)
     for path in paths:

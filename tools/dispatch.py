@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from tools import reference_env
+from tools.nbio import chapter_paths
 
 _FAILED = re.compile(r"^(?:FAILED|ERROR) notebooks/(\d\d)_[^:]*\.ipynb::Cell (\d+)", re.MULTILINE)
 
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", nargs="+", choices=sorted(reference_env.LEVELS))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = args.notebooks or chapter_paths()
     levels = args.levels or reference_env.levels_available()
     try:
         for level in levels:

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import nbformat
 
-from tools.nbio import NotebookError, read_notebook, write_notebook
+from tools.contract import tags
+from tools.nbio import NotebookError, chapter_paths, read_notebook, write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Words per minute for prose read to learn it: Carver's "learning" gear (about 200 wpm for
@@ -78,24 +79,20 @@ def prose_words(markdown: str) -> int:
     return len(re.findall(r"[^\W_]+(?:['’.-][^\W_]+)*", text))
 
 
-def _tags(cell: nbformat.NotebookNode) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
 def count(nb: nbformat.NotebookNode) -> Counts:
     """Count the prose words, shown code lines, code cells and exercises of a chapter."""
     words = code_lines = code_cells = exercises = 0
     for cell in nb.cells:
-        tags = _tags(cell)
+        cell_tags = tags(cell)
         if cell.cell_type == "markdown":
             words += prose_words(cell.source)
         elif cell.cell_type != "code":
             continue
-        elif "exercise" in tags:
+        elif "exercise" in cell_tags:
             exercises += 1
-        elif "self-check" not in tags:
+        elif "self-check" not in cell_tags:
             code_cells += 1
-            if "hide-input" not in tags:
+            if "hide-input" not in cell_tags:
                 code_lines += sum(1 for line in cell.source.splitlines() if line.strip())
     return Counts(words, code_lines, code_cells, exercises)
 
@@ -121,16 +118,12 @@ def rewrite(nb: nbformat.NotebookNode) -> bool:
     return changed
 
 
-def chapters(root: Path = ROOT) -> list[Path]:
-    return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter")
     parser.add_argument("--write", action="store_true", help="rewrite the header lines that differ")
     args = parser.parse_args(argv)
-    paths = args.notebooks or chapters()
+    paths = args.notebooks or chapter_paths(ROOT / "notebooks")
     print(f"{'chapter':28s} {'words':>6s} {'lines':>6s} {'cells':>6s} {'exerc.':>6s} {'stated':>7s} {'measured':>9s}")
     differ = 0
     for path in paths:

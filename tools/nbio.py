@@ -49,13 +49,18 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
         raise
 
 
+def chapter_paths(src_dir: Path = Path("notebooks")) -> list[Path]:
+    """The chapter notebooks (``NN_*.ipynb``) in ``src_dir``, in order."""
+    return sorted(src_dir.glob("[0-9][0-9]_*.ipynb"))
+
+
 def read_chapters(src_dir: Path) -> list[tuple[Path, nbformat.NotebookNode]]:
     """Every chapter notebook (``NN_*.ipynb``) in ``src_dir``, read in order.
 
     Raises :class:`NotebookError` naming the file when one is unreadable, or naming
     ``src_dir`` when it holds no chapter.
     """
-    paths = sorted(src_dir.glob("[0-9][0-9]_*.ipynb"))
+    paths = chapter_paths(src_dir)
     if not paths:
         raise NotebookError(f"{src_dir}: no chapter notebooks found")
     chapters = []
