@@ -35,9 +35,35 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
     "02_autograd": {
         1: ["predicted_grad = 4.0", "predicted_grad = [6.0, 6.0, 4.0]"],
         2: [
-            "first_derivative, second_derivative = 1.3818, 0.0",
-            "first_derivative, second_derivative = 'sin 1 + cos 1', '2 cos 1 - sin 1'",
-            "first_derivative, second_derivative = torch.tensor([1.38, 0.24]), torch.tensor([0.24])",
+            # the given function, unchanged: g has no history, so the penalty sends nothing back
+            "def penalised_loss(w, x, y):\n"
+            "    loss = ((w * x - y) ** 2).mean()\n"
+            "    (g,) = torch.autograd.grad(loss, w, retain_graph=True)\n"
+            "    return loss + 0.5 * g.pow(2).sum()",
+            # retain_graph dropped: the backward through loss's freed graph raises
+            "def penalised_loss(w, x, y):\n"
+            "    loss = ((w * x - y) ** 2).mean()\n"
+            "    (g,) = torch.autograd.grad(loss, w)\n"
+            "    return loss + 0.5 * g.pow(2).sum()",
+            # retain_graph kept, and g made to require grad: a new leaf, still cut off from w
+            "def penalised_loss(w, x, y):\n"
+            "    loss = ((w * x - y) ** 2).mean()\n"
+            "    (g,) = torch.autograd.grad(loss, w, retain_graph=True)\n"
+            "    g.requires_grad_()\n"
+            "    return loss + 0.5 * g.pow(2).sum()",
+            # the penalty dropped: training is then trivially 'the same'
+            "def penalised_loss(w, x, y):\n"
+            "    return ((w * x - y) ** 2).mean()",
+            # create_graph=True, but g detached in the penalty
+            "def penalised_loss(w, x, y):\n"
+            "    loss = ((w * x - y) ** 2).mean()\n"
+            "    (g,) = torch.autograd.grad(loss, w, create_graph=True)\n"
+            "    return loss + 0.5 * g.detach().pow(2).sum()",
+            # a forgotten return
+            "def penalised_loss(w, x, y):\n"
+            "    loss = ((w * x - y) ** 2).mean()\n"
+            "    (g,) = torch.autograd.grad(loss, w, create_graph=True)\n"
+            "    loss + 0.5 * g.pow(2).sum()",
         ],
         3: [
             # the formula chosen for the whole tensor by a Python `if`
@@ -886,9 +912,16 @@ CORRECT: dict[str, dict[int, list[str]]] = {
     "02_autograd": {
         1: ["predicted_grad = 16  # an int", "predicted_grad = np.float32(16)"],
         2: [
-            "_x = torch.tensor(1.0, requires_grad=True)  # float32, and tensors rather than floats\n"
-            "(first_derivative,) = torch.autograd.grad(_x * torch.sin(_x), _x, create_graph=True)\n"
-            "(second_derivative,) = torch.autograd.grad(first_derivative, _x)",
+            "def penalised_loss(w, x, y):\n"
+            "    loss = ((w * x - y) ** 2).mean()\n"
+            "    (g,) = torch.autograd.grad(loss, w, create_graph=True, retain_graph=True)  # both flags\n"
+            "    return loss + 0.5 * (g * g).sum()",
+            # torch.func.grad: the gradient is a differentiable function of w
+            "def penalised_loss(w, x, y):\n"
+            "    def loss_of(w):\n"
+            "        return ((w * x - y) ** 2).mean()\n"
+            "    g = torch.func.grad(loss_of)(w)\n"
+            "    return loss_of(w) + 0.5 * g.pow(2).sum()",
         ],
         3: [
             "class LogCosh(torch.autograd.Function):\n"
