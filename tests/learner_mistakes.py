@@ -39,6 +39,9 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "predicted_class_sums, predicted_smallest = '[8.0, 5.0, 4.0]', '[2, 1]'",
             "predicted_class_sums, predicted_smallest = torch.tensor([8.0, 5.0, 4.0]), torch.tensor([2, 1])",
             "predicted_class_sums = [8.0, 5.0, 4.0]  # forgot the second",
+            "predicted_class_sums, predicted_smallest = [6.0, 5.0, 3.0], [2, 1]  # index_add_ overwrites like scatter_",
+            "predicted_class_sums, predicted_smallest = [8.0, 5.0, 4.0], [5.0, 4.0]  # values, largest first",
+            "predicted_class_sums, predicted_smallest = [8.0, 5.0, 4.0], [3, 1]  # not an index of sums",
         ],
     },
     "02_autograd": {
