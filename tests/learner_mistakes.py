@@ -31,6 +31,18 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "flat = hwc.permute(0, 3, 1, 2)",
             "flat = hwc.numpy().transpose(0, 3, 1, 2).reshape(5, -1)",
         ],
+        5: [
+            "predicted_class_sums, predicted_smallest = [4.0, 5.0, 8.0], [0, 1]  # summed by the class's value",
+            "predicted_class_sums, predicted_smallest = [8.0, 5.0, 4.0], [1, 2]  # smallest last",
+            "predicted_class_sums, predicted_smallest = [8.0, 5.0, 4.0], [4.0, 5.0]  # values, not indices",
+            "predicted_class_sums, predicted_smallest = [1.0, 2.0, 3.0], [0, 1]  # the first three values",
+            "predicted_class_sums, predicted_smallest = '[8.0, 5.0, 4.0]', '[2, 1]'",
+            "predicted_class_sums, predicted_smallest = torch.tensor([8.0, 5.0, 4.0]), torch.tensor([2, 1])",
+            "predicted_class_sums = [8.0, 5.0, 4.0]  # forgot the second",
+            "predicted_class_sums, predicted_smallest = [6.0, 5.0, 3.0], [2, 1]  # index_add_ overwrites like scatter_",
+            "predicted_class_sums, predicted_smallest = [8.0, 5.0, 4.0], [5.0, 4.0]  # values, largest first",
+            "predicted_class_sums, predicted_smallest = [8.0, 5.0, 4.0], [3, 1]  # not an index of sums",
+        ],
     },
     "02_autograd": {
         1: ["predicted_grad = 4.0", "predicted_grad = [6.0, 6.0, 4.0]"],
@@ -907,6 +919,11 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "flat = hwc.reshape(hwc.size(0), -1)",
             "hwc = torch.arange(5 * 4 * 6 * 3, dtype=torch.float32).reshape(5, 4, 6, 3)\n"
             "flat = torch.flatten(hwc.movedim(3, 1), start_dim=1).double()",
+        ],
+        5: [
+            "predicted_class_sums, predicted_smallest = (8, 5, 4), (2, 1)  # tuples of ints",
+            "predicted_class_sums = list(np.array([8, 5, 4], dtype=np.float32))\n"
+            "predicted_smallest = [np.int64(2), 1.0]",
         ],
     },
     "02_autograd": {
