@@ -8,6 +8,41 @@ authors anticipated and ones they did not: a forgotten ``return``, a wrong type,
 """
 from __future__ import annotations
 
+# The loop of chapter 06's exercise 3 with its parts as fields, for the wrong and correct variants below.
+_FIT_06 = (
+    "def fixed_fit(model, train_loader, val_loader, optimizer, epochs):\n"
+    "    history = []\n"
+    "{before}"
+    "    for epoch in range(epochs):\n"
+    "{start}"
+    "        total_loss = 0.0\n"
+    "        for inputs, targets in train_loader:\n"
+    "            inputs, targets = inputs.to(device), targets.to(device)\n"
+    "{zero}"
+    "            loss = {loss}\n"
+    "            loss.backward()\n"
+    "{between}"
+    "            optimizer.step()\n"
+    "            total_loss += {accumulate}\n"
+    "        model.eval()\n"
+    "        correct = 0\n"
+    "        with torch.no_grad():\n"
+    "            for inputs, targets in val_loader:\n"
+    "                correct += (model(inputs.to(device)).argmax(dim=1) == targets.to(device)).sum().item()\n"
+    "        history.append(({epoch_loss}, correct / len(val_loader.dataset)))\n"
+    "    return history"
+)
+_FIT_06_RIGHT = dict(
+    before="", start="        model.train()\n", zero="            optimizer.zero_grad()\n",
+    loss="F.cross_entropy(model(inputs), targets)", between="", accumulate="loss.item() * len(inputs)",
+    epoch_loss="total_loss / len(train_loader.dataset)",
+)
+
+
+def _fit_06(**changes: str) -> str:
+    return _FIT_06.format(**{**_FIT_06_RIGHT, **changes})
+
+
 MISTAKES: dict[str, dict[int, list[str]]] = {
     "01_tensors": {
         1: [
@@ -359,33 +394,72 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
     },
     "06_training_loop": {
         1: ["epoch_loss_answer = (0.9 + 0.6 + 0.3) / 3", "epoch_loss_answer = '0.7235'"],
-        2: ["stop_epoch = 8\nrestored_epoch = 8", "stop_epoch, restored_epoch = '7', '4'"],
+        2: [
+            "stop_epoch = 8\nrestored_epoch = 8",
+            "stop_epoch, restored_epoch = '7', '4'",
+            "stop_epoch, restored_epoch = 6, 4  # patience counted from the best epoch itself",
+        ],
         3: [
-            "def accuracy(model, loader):\n"
-            "    model.eval()  # never restored\n"
-            "    correct, total = 0, 0\n"
-            "    with torch.no_grad():\n"
-            "        for inputs, targets in loader:\n"
-            "            correct += (model(inputs.to(device)).argmax(dim=1) == targets.to(device)).sum().item()\n"
-            "            total += len(targets)\n"
-            "    return correct / total",
-            "def accuracy(model, loader):\n"
-            "    was_training = model.training\n"
-            "    model.eval()\n"
-            "    correct, total = 0, 0\n"
-            "    with torch.no_grad():\n"
-            "        for inputs, targets in loader:\n"
-            "            correct += (model(inputs.to(device)).argmax(dim=1) == targets.to(device)).sum()  # a tensor\n"
-            "            total += len(targets)\n"
-            "    model.train(was_training)\n"
-            "    return correct / total",
-            "def accuracy(model, loader):\n"
-            "    was_training = model.training\n"
-            "    model.eval()\n"
-            "    hits = sum((model(x.to(device)).argmax(dim=1) == y.to(device)).sum().item() for x, y in loader)\n"
-            "    model.train(was_training)  # forgot return",
+            "fixed_fit = buggy_fit  # all four bugs",
+            "fixed_fit = None",
+            # one bug fixed at a time, in the order the self-check reports them
+            _fit_06(before="    model.train()\n", start="", zero="",
+                    loss="F.cross_entropy(torch.softmax(model(inputs), dim=1), targets)"),
+            _fit_06(before="    model.train()\n", start="", loss="F.cross_entropy(torch.softmax(model(inputs), dim=1), targets)"),
+            _fit_06(before="    model.train()\n", start=""),
+            # plausible half-fixes
+            _fit_06(accumulate="loss.detach() * len(inputs)"),  # no graph, but a tensor in the history
+            _fit_06(zero="", between="            optimizer.zero_grad()\n"),  # cleared before the step reads it
+            _fit_06(loss="F.cross_entropy(torch.sigmoid(model(inputs)), targets)"),
+            _fit_06().replace("        model.eval()\n", ""),  # train mode kept during validation
+            _fit_06().replace("with torch.no_grad():", "if True:"),  # validation records a graph
+            _fit_06(accumulate="loss.item()"),  # the sum of batch means divided by the number of samples
+            _fit_06(accumulate="loss.item()", epoch_loss="total_loss / len(train_loader)"),  # mean of batch means
+            _fit_06().replace("    return history", "    history  # forgot return"),
         ],
         4: [
+            # the colleague's version as it is
+            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+            "    model.train()\n"
+            "    for i, (inputs, targets) in enumerate(loader):\n"
+            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum')\n"
+            "        loss = loss / (accum_steps * loader.batch_size)\n"
+            "        loss.backward()\n"
+            "        if (i + 1) % accum_steps == 0 or (i + 1) == len(loader):\n"
+            "            optimizer.step()\n"
+            "        optimizer.zero_grad()",
+            # zero_grad fixed, the short last group still divided by 32
+            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+            "    model.train()\n"
+            "    optimizer.zero_grad()\n"
+            "    for i, (inputs, targets) in enumerate(loader):\n"
+            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum')\n"
+            "        loss = loss / (accum_steps * loader.batch_size)\n"
+            "        loss.backward()\n"
+            "        if (i + 1) % accum_steps == 0 or (i + 1) == len(loader):\n"
+            "            optimizer.step()\n"
+            "            optimizer.zero_grad()",
+            # the group size fixed, zero_grad still after every micro-batch
+            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+            "    model.train()\n"
+            "    capacity = accum_steps * loader.batch_size\n"
+            "    for i, (inputs, targets) in enumerate(loader):\n"
+            "        group_size = min(capacity, len(loader.dataset) - (i // accum_steps) * capacity)\n"
+            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / group_size\n"
+            "        loss.backward()\n"
+            "        if (i + 1) % accum_steps == 0 or (i + 1) == len(loader):\n"
+            "            optimizer.step()\n"
+            "        optimizer.zero_grad()",
+            # each micro-batch's mean: four times the group's gradient
+            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+            "    model.train()\n"
+            "    optimizer.zero_grad()\n"
+            "    for i, (inputs, targets) in enumerate(loader):\n"
+            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / len(inputs)\n"
+            "        loss.backward()\n"
+            "        if (i + 1) % accum_steps == 0 or (i + 1) == len(loader):\n"
+            "            optimizer.step()\n"
+            "            optimizer.zero_grad()",
             "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
             "    model.train()\n"
             "    optimizer.zero_grad()\n"
@@ -1045,13 +1119,18 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "stop_epoch = restored_epoch + 3",
         ],
         3: [
-            "def accuracy(model, loader):\n"
-            "    mode = model.training\n"
-            "    model.eval()\n"
-            "    with torch.no_grad():\n"
-            "        hits = [(model(x.to(device)).argmax(1) == y.to(device)).double() for x, y in loader]\n"
-            "    model.train(mode)\n"
-            "    return torch.cat(hits).mean().item()",
+            _fit_06(zero="").replace("            optimizer.step()\n",
+                                     "            optimizer.step()\n            model.zero_grad(set_to_none=True)\n"),
+            _fit_06(accumulate="loss.detach() * len(inputs)",
+                    epoch_loss="(total_loss / len(train_loader.dataset)).item()"),  # one .item() per epoch
+            _fit_06(loss="F.nll_loss(torch.log_softmax(model(inputs), dim=1), targets)"),
+            _fit_06(loss="nn.CrossEntropyLoss()(model(inputs), targets)").replace("torch.no_grad()", "torch.inference_mode()"),
+            "def fixed_fit(model, train_loader, val_loader, optimizer, epochs):  # the chapter's own functions\n"
+            "    history = []\n"
+            "    for _ in range(epochs):\n"
+            "        loss = train_one_epoch(model, train_loader, nn.CrossEntropyLoss(), optimizer)\n"
+            "        history.append((loss, evaluate(model, val_loader, nn.CrossEntropyLoss(), multiclass_accuracy)[1]))\n"
+            "    return history",
         ],
         4: [
             "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
