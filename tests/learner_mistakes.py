@@ -704,6 +704,13 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             "is_equivariant, no_pos_acc = True, '0.3'",
             "is_equivariant, no_pos_acc = True, 31.0  # a percentage",
         ],
+        5: [
+            "kv_numbers, mha_kv_numbers = 4800, 9600  # one block only",
+            "kv_numbers, mha_kv_numbers = 9600, 9600  # GQA does not change the cache?",
+            "kv_numbers, mha_kv_numbers = 19200, 38400  # counted 4 query heads, not 2 kv heads",
+            "kv_numbers, mha_kv_numbers = '9600', '19200'",
+            "kv_numbers, mha_kv_numbers = 9600.5, 19200",
+        ],
     },
     "10_mixed_precision": {
         1: [
@@ -1210,6 +1217,7 @@ CORRECT: dict[str, dict[int, list[str]]] = {
         ],
         3: ["core_factor = (1024 / 256) ** 2\nproj_factor = 1024 // 256", "core_factor, proj_factor = np.int64(16), np.float64(4.0)"],
         4: ["is_equivariant, no_pos_acc = np.bool_(True), torch.tensor(0.25)"],
+        5: ["kv_numbers, mha_kv_numbers = torch.tensor(9600), np.int64(19200)", "kv_numbers, mha_kv_numbers = 9600.0, 19200.0"],
     },
     "10_mixed_precision": {
         1: [
