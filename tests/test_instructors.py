@@ -122,18 +122,18 @@ def test_every_command_on_the_page_runs_and_grades_as_it_says(tmp_path: Path):
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-6000:]
 
-    # Grading without nbgrader: 3/4, exercise 3 named, and the CSV.
-    assert "01_tensors.ipynb: 01_tensors 3/4" in result.stdout, result.stdout[-3000:]
+    # Grading without nbgrader: 4/5, exercise 3 named, and the CSV.
+    assert "01_tensors.ipynb: 01_tensors 4/5" in result.stdout, result.stdout[-3000:]
     assert FAILED_EX3 in result.stdout
     assert "WARNING" not in result.stdout
-    assert (course / "grades-01.csv").read_text().splitlines()[1].split(",")[1:4] == ["01_tensors", "3", "4"]
+    assert (course / "grades-01.csv").read_text().splitlines()[1].split(",")[1:4] == ["01_tensors", "4", "5"]
 
     # nbgrader: the gradebook's export and the feedback.
     folder = course / "_build" / "nbgrader"
     grades = (folder / "grades.csv").read_text().splitlines()
     header, rows = grades[0].split(","), [dict(zip(grades[0].split(","), r.split(","))) for r in grades[1:]]
     alice = [r for r in rows if r["student_id"] == "alice" and r["assignment"] == "01_tensors"]
-    assert len(alice) == 1 and float(alice[0]["score"]) == 3.0 and float(alice[0]["max_score"]) == 4.0, grades
+    assert len(alice) == 1 and float(alice[0]["score"]) == 4.0 and float(alice[0]["max_score"]) == 5.0, grades
     feedback = (folder / "feedback" / "alice" / "01_tensors" / "01_tensors.html").read_text()
     assert "Exercise 3: the column means are not 0." in feedback
     assert (folder / "release" / "01_tensors" / "01_tensors.ipynb").exists()
