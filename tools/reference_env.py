@@ -61,7 +61,8 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"
 #: - ``FBGEMM_ENABLE_INSTRUCTIONS``: torch's int8 kernels (AVX2 is FBGEMM's floor). No stored
 #:   output uses them today; the pin keeps a future one honest.
 #: - ``PYTHONPATH`` (prepended, never replaced): ``tools/reference_site``, whose
-#:   ``sitecustomize`` gives torch a correctly rounded CPU ``sqrt`` instead of MKL's.
+#:   ``sitecustomize`` gives torch a correctly rounded CPU ``sqrt`` instead of MKL's, and an exact
+#:   ``_int_mm`` instead of oneDNN's, which saturates under the SSE4.1 cap on AVX-512 VNNI hosts.
 DISPATCH_VARIABLES = (
     "ATEN_CPU_CAPABILITY",
     "MKL_CBWR",

@@ -1,4 +1,4 @@
-"""Reference environment only: torch's CPU ``sqrt`` computed with correct rounding.
+"""Reference environment only: torch's CPU ``sqrt`` correctly rounded, and ``_int_mm`` exact.
 
 Python imports this module at start-up because ``tools/reference_env.py`` puts this folder first
 on the kernel's ``PYTHONPATH`` (the kernel's, and the processes it starts, such as DataLoader
@@ -14,6 +14,14 @@ depend on the CPU. NumPy's ``sqrt`` uses the IEEE ``sqrtps``/``sqrtpd`` instruct
 every x86-64 CPU rounds the same way, so it replaces the CPU kernel of ``aten::sqrt`` once torch
 is imported. ``x ** 0.5`` and ``x.pow(0.5)`` on a tensor reach MKL's kernel directly and are not
 covered.
+
+``torch._int_mm`` (int8 x int8 -> int32, the matmul of torchao's int8 dynamic quantisation) runs
+in oneDNN on CPUs that have AVX-512 VNNI, and in a plain loop elsewhere. The reference caps
+oneDNN at SSE4.1, and there its int8 kernel saturates intermediate sums: on an AVX-512 host,
+random int8 matrices came out wrong by up to 67,550, while the plain loop (AVX2 hosts) and
+uncapped oneDNN are exact. (torchao feeds it uint8 activations, shifted by 128, on VNNI CPUs
+without AMX, and int8 elsewhere; exact sums make both give the same result.) So ``_int_mm`` is
+replaced by an exact int64 product, which is what every one of those paths means to compute.
 """
 from __future__ import annotations
 
@@ -39,6 +47,18 @@ def _exact_sqrt(torch, numpy, x):
     with numpy.errstate(all="ignore"):  # torch returns nan for negative input, silently
         values = numpy.asarray(numpy.sqrt(src.numpy()))
     return torch.empty_like(src).copy_(torch.from_numpy(values))
+
+
+def _exact_int_mm(torch, a, b):
+    """``a @ b`` of 2-D CPU tensors (``a`` int8 or uint8, ``b`` int8) as int32, summed exactly in int64."""
+    if a.dim() != 2 or b.dim() != 2:
+        raise RuntimeError(f"Expected 2D tensors, got {a.dim()}D and {b.dim()}D")
+    if a.dtype not in (torch.int8, torch.uint8) or b.dtype != torch.int8:
+        raise RuntimeError(f"Expected int8 tensors, got {a.dtype} and {b.dtype}")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
+    return (a.to(torch.int64) @ b.to(torch.int64)).to(torch.int32)
 
 
 def _check_cast(torch, result, target) -> None:
@@ -79,12 +99,21 @@ def _register(torch) -> None:
             )
         return out.resize_(x.shape).copy_(result)
 
+    def int_mm(a, b):
+        return _exact_int_mm(torch, a, b)
+
+    def int_mm_out(a, b, *, out):
+        result = _exact_int_mm(torch, a, b)
+        return out.resize_(result.shape).copy_(result)
+
     library = torch.library.Library("aten", "IMPL")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "overriding a previously registered kernel" is the point
         library.impl("sqrt", sqrt, "CPU")
         library.impl("sqrt_", sqrt_, "CPU")
         library.impl("sqrt.out", sqrt_out, "CPU")
+        library.impl("_int_mm", int_mm, "CPU")
+        library.impl("_int_mm.out", int_mm_out, "CPU")
     torch._reference_env_sqrt = library  # keep the registration alive
 
 
