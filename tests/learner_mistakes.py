@@ -43,6 +43,32 @@ def _fit_06(**changes: str) -> str:
     return _FIT_06.format(**{**_FIT_06_RIGHT, **changes})
 
 
+# The accumulation of chapter 06's exercise 4, as the colleague wrote it, with its parts as fields.
+_ACC_06 = (
+    "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+    "    model.train()\n"
+    "{setup}"
+    "    for i, (inputs, targets) in enumerate(loader):\n"
+    "        loss = {loss}\n"
+    "        loss.backward()\n"
+    "        if {step_when}:\n"
+    "            optimizer.step()\n"
+    "{zero}"
+)
+_ACC_06_GROUP_SIZE = (
+    "F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum')"
+    " / min(accum_steps * loader.batch_size, len(loader.dataset) - i // accum_steps * accum_steps * loader.batch_size)"
+)
+
+
+def _acc_06(setup: str = "    optimizer.zero_grad()\n", zero_after_step: bool = True,
+            loss: str = "F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / (accum_steps * loader.batch_size)",
+            step_when: str = "(i + 1) % accum_steps == 0 or (i + 1) == len(loader)") -> str:
+    """A variant of the colleague's loop; by default only its zero_grad is fixed (inside the if)."""
+    zero = "            optimizer.zero_grad()" if zero_after_step else "        optimizer.zero_grad()"
+    return _ACC_06.format(setup=setup, loss=loss, step_when=step_when, zero=zero)
+
+
 MISTAKES: dict[str, dict[int, list[str]]] = {
     "01_tensors": {
         1: [
@@ -409,6 +435,8 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             _fit_06(before="    model.train()\n", start=""),
             # plausible half-fixes
             _fit_06(accumulate="loss.detach() * len(inputs)"),  # no graph, but a tensor in the history
+            _fit_06(accumulate="loss * len(inputs)",
+                    epoch_loss="(total_loss / len(train_loader.dataset)).item()"),  # a number, but every graph kept alive
             _fit_06(zero="", between="            optimizer.zero_grad()\n"),  # cleared before the step reads it
             _fit_06(loss="F.cross_entropy(torch.sigmoid(model(inputs)), targets)"),
             _fit_06().replace("        model.eval()\n", ""),  # train mode kept during validation
@@ -418,57 +446,14 @@ MISTAKES: dict[str, dict[int, list[str]]] = {
             _fit_06().replace("    return history", "    history  # forgot return"),
         ],
         4: [
-            # the colleague's version as it is
-            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
-            "    model.train()\n"
-            "    for i, (inputs, targets) in enumerate(loader):\n"
-            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum')\n"
-            "        loss = loss / (accum_steps * loader.batch_size)\n"
-            "        loss.backward()\n"
-            "        if (i + 1) % accum_steps == 0 or (i + 1) == len(loader):\n"
-            "            optimizer.step()\n"
-            "        optimizer.zero_grad()",
-            # zero_grad fixed, the short last group still divided by 32
-            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
-            "    model.train()\n"
-            "    optimizer.zero_grad()\n"
-            "    for i, (inputs, targets) in enumerate(loader):\n"
-            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum')\n"
-            "        loss = loss / (accum_steps * loader.batch_size)\n"
-            "        loss.backward()\n"
-            "        if (i + 1) % accum_steps == 0 or (i + 1) == len(loader):\n"
-            "            optimizer.step()\n"
-            "            optimizer.zero_grad()",
-            # the group size fixed, zero_grad still after every micro-batch
-            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
-            "    model.train()\n"
-            "    capacity = accum_steps * loader.batch_size\n"
-            "    for i, (inputs, targets) in enumerate(loader):\n"
-            "        group_size = min(capacity, len(loader.dataset) - (i // accum_steps) * capacity)\n"
-            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / group_size\n"
-            "        loss.backward()\n"
-            "        if (i + 1) % accum_steps == 0 or (i + 1) == len(loader):\n"
-            "            optimizer.step()\n"
-            "        optimizer.zero_grad()",
-            # each micro-batch's mean: four times the group's gradient
-            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
-            "    model.train()\n"
-            "    optimizer.zero_grad()\n"
-            "    for i, (inputs, targets) in enumerate(loader):\n"
-            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / len(inputs)\n"
-            "        loss.backward()\n"
-            "        if (i + 1) % accum_steps == 0 or (i + 1) == len(loader):\n"
-            "            optimizer.step()\n"
-            "            optimizer.zero_grad()",
-            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
-            "    model.train()\n"
-            "    optimizer.zero_grad()\n"
-            "    for i, (inputs, targets) in enumerate(loader):\n"
-            "        loss = F.mse_loss(model(inputs.to(device)), targets.to(device)) / accum_steps\n"
-            "        loss.backward()\n"
-            "        if (i + 1) % accum_steps == 0:\n"
-            "            optimizer.step()\n"
-            "            optimizer.zero_grad()",
+            _acc_06(setup="", zero_after_step=False),  # the colleague's version as it is
+            _acc_06(),  # zero_grad fixed, the short last group still divided by 32
+            _acc_06(setup="", zero_after_step=False, loss=_ACC_06_GROUP_SIZE),  # zero_grad still after every micro-batch
+            _acc_06(loss="F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / len(inputs)"),  # 4x the gradient
+            # the mean of the micro-batch means: right for full groups and for a last group of one micro-batch
+            _acc_06(loss="F.mse_loss(model(inputs.to(device)), targets.to(device)) / min(accum_steps, len(loader) - i // accum_steps * accum_steps)"),
+            _acc_06(loss="F.mse_loss(model(inputs.to(device)), targets.to(device)) / accum_steps",
+                    step_when="(i + 1) % accum_steps == 0"),  # mean loss, and the remainder never stepped
             "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
             "    for inputs, targets in loader:\n"
             "        F.mse_loss(model(inputs), targets).backward()\n"

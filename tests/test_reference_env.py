@@ -73,6 +73,9 @@ PROBES = [
                'a, b = torch.randint(-128, 128, (2, 64, 256), dtype=torch.int8, generator=g)\n'
                'print("torch._int_mm exact:", torch.equal(torch._int_mm(a, b.T.contiguous()).long(), a.long() @ b.long().T))',
      "torch._int_mm exact: True\n"),
+    ("inductor", 'from torch._inductor import cpu_vec_isa\n'
+                 'print("inductor vector ISA:", cpu_vec_isa.pick_vec_isa(), "| test builds:", len(cpu_vec_isa.valid_vec_isa_list()))',
+     "inductor vector ISA: INVALID_VEC_ISA | test builds: 0\n"),
     ("threads", 'print("threads:", torch.get_num_threads(), blas["openblas"]["num_threads"], "| cuda:", torch.cuda.device_count())',
      "threads: 1 1 | cuda: 0\n"),
 ]
@@ -115,8 +118,8 @@ def test_probe_notices_a_kernel_outside_it(tmp_path: Path):
     names = {PROBES[n - 1][0] for n in failed}
     # MKL's own sqrt may or may not round correctly on a given CPU, and _int_mm is exact natively
     # on the CPUs seen so far (its replacement matters under the oneDNN cap); the rest must differ
-    assert {"aten", "onednn", "mkl", "numpy", "openblas"} <= names <= {
-        "aten", "onednn", "mkl", "numpy", "openblas", "sqrt", "int_mm"}, result.stdout[-3000:]
+    assert {"aten", "onednn", "mkl", "numpy", "openblas", "inductor"} <= names <= {
+        "aten", "onednn", "mkl", "numpy", "openblas", "inductor", "sqrt", "int_mm"}, result.stdout[-3000:]
 
 
 @pytest.mark.slow

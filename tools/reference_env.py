@@ -60,6 +60,11 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"
 #:   ``sin`` ... on CPUs with FMA; torch's baseline kernels and NumPy call them.
 #: - ``FBGEMM_ENABLE_INSTRUCTIONS``: torch's int8 kernels (AVX2 is FBGEMM's floor). No stored
 #:   output uses them today; the pin keeps a future one honest.
+#: - ``TORCHINDUCTOR_VEC_ISA_OK``: the vector ISA of the C++ that Inductor (``torch.compile``,
+#:   AOTInductor) generates for the CPU. With ``ATEN_CPU_CAPABILITY=default`` Inductor already picks
+#:   none (scalar code), but first dry-compiles a test program for every ISA the CPU has (six
+#:   builds, about 10 s, on an AVX-512 host) and then discards the answers; ``0`` says "none" at
+#:   once. Chapter 14 compiles with an empty cache, so it paid for those builds on every run.
 #: - ``PYTHONPATH`` (prepended, never replaced): ``tools/reference_site``, whose
 #:   ``sitecustomize`` gives torch a correctly rounded CPU ``sqrt`` instead of MKL's, and an exact
 #:   ``_int_mm`` instead of oneDNN's, which saturates under the SSE4.1 cap on AVX-512 VNNI hosts.
@@ -74,6 +79,7 @@ DISPATCH_VARIABLES = (
     "OPENBLAS_CORETYPE",
     "GLIBC_TUNABLES",
     "FBGEMM_ENABLE_INSTRUCTIONS",
+    "TORCHINDUCTOR_VEC_ISA_OK",
 )
 
 #: Put first on the kernel's ``PYTHONPATH`` at the reference level (see the module docstring).
@@ -92,6 +98,7 @@ LEVELS: dict[str, dict[str, str]] = {
         "OPENBLAS_CORETYPE": "Nehalem",
         "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2,-FMA,-FMA4",
         "FBGEMM_ENABLE_INSTRUCTIONS": "AVX2",
+        "TORCHINDUCTOR_VEC_ISA_OK": "0",
     },
     "avx2": {
         "ATEN_CPU_CAPABILITY": "avx2",
