@@ -1136,6 +1136,23 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "            (F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / n).backward()\n"
             "        optimizer.step()\n"
             "        optimizer.zero_grad()",
+            # the group's summed gradient divided by its sample count just before the step
+            "def accumulated_epoch_sum(model, loader, optimizer, accum_steps):\n"
+            "    model.train()\n"
+            "    optimizer.zero_grad()\n"
+            "    seen = 0\n"
+            "    for i, (inputs, targets) in enumerate(loader):\n"
+            "        F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum').backward()\n"
+            "        seen += len(inputs)\n"
+            "        if (i + 1) % accum_steps == 0 or (i + 1) == len(loader):\n"
+            "            for p in model.parameters():\n"
+            "                p.grad /= seen\n"
+            "            optimizer.step()\n"
+            "            optimizer.zero_grad()\n"
+            "            seen = 0",
+            # each micro-batch's mean, weighted by its share of the group
+            _acc_06(loss="F.mse_loss(model(inputs.to(device)), targets.to(device)) * len(inputs)"
+                         " / min(accum_steps * loader.batch_size, len(loader.dataset) - i // accum_steps * accum_steps * loader.batch_size)"),
         ],
     },
     "07_cnns": {

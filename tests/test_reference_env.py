@@ -71,11 +71,13 @@ PROBES = [
      "torch.sqrt correctly rounded: True\n"),
     ("int_mm", 'g = torch.Generator().manual_seed(0)\n'
                'a, b = torch.randint(-128, 128, (2, 64, 256), dtype=torch.int8, generator=g)\n'
-               'print("torch._int_mm exact:", torch.equal(torch._int_mm(a, b.T.contiguous()).long(), a.long() @ b.long().T))',
-     "torch._int_mm exact: True\n"),
-    ("inductor", 'from torch._inductor import cpu_vec_isa\n'
-                 'print("inductor vector ISA:", cpu_vec_isa.pick_vec_isa(), "| test builds:", len(cpu_vec_isa.valid_vec_isa_list()))',
-     "inductor vector ISA: INVALID_VEC_ISA | test builds: 0\n"),
+               'u = (a.int() + 128).to(torch.uint8)  # what torchao feeds it on VNNI CPUs without AMX\n'
+               'print("torch._int_mm exact, int8 and uint8:", torch.equal(torch._int_mm(a, b.T.contiguous()).long(), a.long() @ b.long().T),\n'
+               '      torch.equal(torch._int_mm(u, b.T.contiguous()).long(), u.long() @ b.long().T))',
+     "torch._int_mm exact, int8 and uint8: True True\n"),
+    ("inductor", 'from torch._inductor import config as inductor_config, cpu_vec_isa\n'
+                 'print("inductor vector ISA:", cpu_vec_isa.pick_vec_isa(), "| vec_isa_ok:", inductor_config.cpp.vec_isa_ok)',
+     "inductor vector ISA: INVALID_VEC_ISA | vec_isa_ok: False\n"),
     ("threads", 'print("threads:", torch.get_num_threads(), blas["openblas"]["num_threads"], "| cuda:", torch.cuda.device_count())',
      "threads: 1 1 | cuda: 0\n"),
 ]

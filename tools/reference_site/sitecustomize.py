@@ -18,7 +18,7 @@ covered.
 ``torch._int_mm`` (int8 x int8 -> int32, the matmul of torchao's int8 dynamic quantisation) runs
 in oneDNN on CPUs that have AVX-512 VNNI, and in a plain loop elsewhere. The reference caps
 oneDNN at SSE4.1, and there its int8 kernel saturates intermediate sums: on an AVX-512 host,
-random int8 matrices came out wrong by up to 67,550, while the plain loop (AVX2 hosts) and
+random int8 matrices came out wrong by tens of thousands, while the plain loop (AVX2 hosts) and
 uncapped oneDNN are exact. (torchao feeds it uint8 activations, shifted by 128, on VNNI CPUs
 without AMX, and int8 elsewhere; exact sums make both give the same result.) So ``_int_mm`` is
 replaced by an exact int64 product, which is what every one of those paths means to compute.
@@ -69,10 +69,34 @@ def _check_cast(torch, result, target) -> None:
         )
 
 
+def _register_int_mm(torch) -> None:
+    """Replace the CPU kernels of ``aten::_int_mm`` and its ``out=`` form by exact ones."""
+    import warnings
+
+    def int_mm(a, b):
+        return _exact_int_mm(torch, a, b)
+
+    def int_mm_out(a, b, *, out):
+        result = _exact_int_mm(torch, a, b)
+        if out.dtype != torch.int32:  # torch's own checks of out=
+            raise RuntimeError(f"Expected result dtype to be of type kInt but got {out.dtype}")
+        if out.numel() != 0 and tuple(out.shape) != tuple(result.shape):
+            raise RuntimeError(f"Expected result.size(0) to be {result.shape[0]} and result.size(1) to be {result.shape[1]}")
+        return out.resize_(result.shape).copy_(result)
+
+    library = torch.library.Library("aten", "IMPL")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "overriding a previously registered kernel" is the point
+        library.impl("_int_mm", int_mm, "CPU")
+        library.impl("_int_mm.out", int_mm_out, "CPU")
+    torch._reference_env_int_mm = library  # keep the registration alive
+
+
 def _register(torch) -> None:
+    _register_int_mm(torch)
     try:
         import numpy
-    except ImportError:  # without NumPy, torch keeps its own kernel
+    except ImportError:  # without NumPy, torch keeps its own sqrt
         return
     import warnings
 
@@ -99,21 +123,12 @@ def _register(torch) -> None:
             )
         return out.resize_(x.shape).copy_(result)
 
-    def int_mm(a, b):
-        return _exact_int_mm(torch, a, b)
-
-    def int_mm_out(a, b, *, out):
-        result = _exact_int_mm(torch, a, b)
-        return out.resize_(result.shape).copy_(result)
-
     library = torch.library.Library("aten", "IMPL")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "overriding a previously registered kernel" is the point
         library.impl("sqrt", sqrt, "CPU")
         library.impl("sqrt_", sqrt_, "CPU")
         library.impl("sqrt.out", sqrt_out, "CPU")
-        library.impl("_int_mm", int_mm, "CPU")
-        library.impl("_int_mm.out", int_mm_out, "CPU")
     torch._reference_env_sqrt = library  # keep the registration alive
 
 
