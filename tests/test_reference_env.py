@@ -73,8 +73,9 @@ PROBES = [
                'a, b = torch.randint(-128, 128, (2, 64, 256), dtype=torch.int8, generator=g)\n'
                'u = (a.int() + 128).to(torch.uint8)  # what torchao feeds it on VNNI CPUs without AMX\n'
                'print("torch._int_mm exact, int8 and uint8:", torch.equal(torch._int_mm(a, b.T.contiguous()).long(), a.long() @ b.long().T),\n'
-               '      torch.equal(torch._int_mm(u, b.T.contiguous()).long(), u.long() @ b.long().T))',
-     "torch._int_mm exact, int8 and uint8: True True\n"),
+               '      torch.equal(torch._int_mm(u, b.T.contiguous()).long(), u.long() @ b.long().T),\n'
+               '      "| replaced:", hasattr(torch, "_reference_env_int_mm"))  # only VNNI hosts need it; every host has it',
+     "torch._int_mm exact, int8 and uint8: True True | replaced: True\n"),
     ("inductor", 'from torch._inductor import config as inductor_config, cpu_vec_isa\n'
                  'print("inductor vector ISA:", cpu_vec_isa.pick_vec_isa(), "| vec_isa_ok:", inductor_config.cpp.vec_isa_ok)',
      "inductor vector ISA: INVALID_VEC_ISA | vec_isa_ok: False\n"),

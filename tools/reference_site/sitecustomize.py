@@ -78,11 +78,16 @@ def _register_int_mm(torch) -> None:
 
     def int_mm_out(a, b, *, out):
         result = _exact_int_mm(torch, a, b)
-        if out.dtype != torch.int32:  # torch's own checks of out=
-            raise RuntimeError(f"Expected result dtype to be of type kInt but got {out.dtype}")
-        if out.numel() != 0 and tuple(out.shape) != tuple(result.shape):
-            raise RuntimeError(f"Expected result.size(0) to be {result.shape[0]} and result.size(1) to be {result.shape[1]}")
-        return out.resize_(result.shape).copy_(result)
+        # the checks torch 2.14's int_mm_out_cpu makes of out= (its messages name dtypes in C++ terms)
+        if out.dtype != torch.int32:
+            raise RuntimeError(f"int_mm_out_cpu: Expected result dtype to be of type kInt but got {out.dtype}")
+        for dim in (0, 1):
+            if out.dim() != 2 or out.shape[dim] != result.shape[dim]:
+                got = out.shape[dim] if out.dim() > dim else 0
+                raise RuntimeError(f"int_mm_out_cpu: Expected result.size({dim}) to be {result.shape[dim]} but got {got}")
+        if not out.is_contiguous():
+            raise RuntimeError("int_mm_out_cpu: Expected result to be contiguous.")
+        return out.copy_(result)
 
     library = torch.library.Library("aten", "IMPL")
     with warnings.catch_warnings():
