@@ -55,10 +55,9 @@ _ACC_06 = (
     "            optimizer.step()\n"
     "{zero}"
 )
-_ACC_06_GROUP_SIZE = (
-    "F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum')"
-    " / min(accum_steps * loader.batch_size, len(loader.dataset) - i // accum_steps * accum_steps * loader.batch_size)"
-)
+#: Samples in micro-batch i's group: accum_steps full micro-batches, fewer in the last group.
+_ACC_06_GROUP = "min(accum_steps * loader.batch_size, len(loader.dataset) - i // accum_steps * accum_steps * loader.batch_size)"
+_ACC_06_GROUP_SIZE = f"F.mse_loss(model(inputs.to(device)), targets.to(device), reduction='sum') / {_ACC_06_GROUP}"
 
 
 def _acc_06(setup: str = "    optimizer.zero_grad()\n", zero_after_step: bool = True,
@@ -1151,8 +1150,7 @@ CORRECT: dict[str, dict[int, list[str]]] = {
             "            optimizer.zero_grad()\n"
             "            seen = 0",
             # each micro-batch's mean, weighted by its share of the group
-            _acc_06(loss="F.mse_loss(model(inputs.to(device)), targets.to(device)) * len(inputs)"
-                         " / min(accum_steps * loader.batch_size, len(loader.dataset) - i // accum_steps * accum_steps * loader.batch_size)"),
+            _acc_06(loss=f"F.mse_loss(model(inputs.to(device)), targets.to(device)) * len(inputs) / {_ACC_06_GROUP}"),
         ],
     },
     "07_cnns": {

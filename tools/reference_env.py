@@ -63,9 +63,10 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"
 #: - ``TORCHINDUCTOR_VEC_ISA_OK``: the vector ISA of the C++ that Inductor (``torch.compile``,
 #:   AOTInductor) generates for the CPU. With ``ATEN_CPU_CAPABILITY=default`` Inductor already picks
 #:   none (scalar code), but first builds and load-tests a program for every ISA the CPU has (up
-#:   to 4; 3 on the AVX-512 VNNI host measured, about 10 s) and then discards the answers; ``0`` says "none" at once. The
-#:   generated code is the same. Only CI and ``make bench`` save the time: learners' kernels (and
-#:   ``--learner`` runs) still pay it, on every run of chapter 14, which compiles with an empty cache.
+#:   to 4; 3 on the AVX-512 VNNI host measured, about 10 s) and then discards the answers; ``0``
+#:   says "none" at once, and the generated code is the same. Only CI and ``make bench`` save the
+#:   time: learners' kernels (and ``--learner`` runs) still pay it, on every run of chapter 14,
+#:   which compiles with an empty cache.
 #: - ``PYTHONPATH`` (prepended, never replaced): ``tools/reference_site``, whose
 #:   ``sitecustomize`` gives torch a correctly rounded CPU ``sqrt`` instead of MKL's, and an exact
 #:   ``_int_mm`` instead of oneDNN's, which saturates under the SSE4.1 cap on AVX-512 VNNI hosts.
